@@ -1,0 +1,63 @@
+/**
+ * The one registry of error codes. Every error the HTTP API or the CLI reports
+ * carries one of these codes; `docs/errors.md` lists the same table and a test
+ * keeps the two in sync. Codes are stable: never rename one, add a new one.
+ * Message templates use `{name}` placeholders filled from the error's params.
+ */
+export const ERROR_CODES = {
+  // --- request shape -------------------------------------------------------
+  INVALID_JSON: { status: 400, message: 'Request body is not valid JSON: {reason}' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'Unsupported content type {contentType}: send application/json (or application/octet-stream with Inference-Header-Content-Length)',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body exceeds the limit of {limit} bytes' },
+  INVALID_REQUEST: { status: 400, message: 'Invalid request: {reason}' },
+  MISSING_FIELD: { status: 400, message: 'Request is missing the required field "{field}"' },
+  EMPTY_BATCH: { status: 400, message: 'The batch is empty: send at least one instance' },
+  KEYS_LENGTH_MISMATCH: {
+    status: 400,
+    message: '"keys" has {keys} entries but the batch has {instances} instances',
+  },
+  INVALID_BINARY_PAYLOAD: { status: 400, message: 'Invalid binary tensor payload: {reason}' },
+  // --- tensors against a signature ----------------------------------------
+  UNKNOWN_INPUT: { status: 400, message: 'Unknown input "{input}"; the signature takes: {expected}' },
+  MISSING_INPUT: { status: 400, message: 'Missing input "{input}"' },
+  UNKNOWN_OUTPUT: { status: 400, message: 'Unknown output "{output}"; the model returns: {expected}' },
+  INVALID_SHAPE: { status: 400, message: 'Input "{input}": {reason}' },
+  INVALID_DTYPE: { status: 400, message: 'Input "{input}": {reason}' },
+  NON_FINITE_NUMBER: {
+    status: 400,
+    message: 'Input "{input}" contains a non-finite number (NaN or Infinity) at element {index}',
+  },
+  UNKNOWN_SIGNATURE: {
+    status: 400,
+    message: 'Unknown signature "{signature}"; the model has: {expected}',
+  },
+  // --- models and registry -------------------------------------------------
+  INVALID_MODEL_NAME: {
+    status: 400,
+    message: 'Invalid model name "{name}": use letters, digits, ".", "_" and "-" (1-128 characters, not starting with "." or "-")',
+  },
+  INVALID_REFERENCE: {
+    status: 400,
+    message: 'Invalid model reference "{ref}": use name, name@alias or name:version',
+  },
+  MODEL_NOT_FOUND: { status: 404, message: 'Model "{name}" not found' },
+  VERSION_NOT_FOUND: { status: 404, message: 'Model "{name}" has no version "{version}"' },
+  ALIAS_NOT_FOUND: { status: 404, message: 'Model "{name}" has no alias "{alias}"' },
+  INVALID_MODEL_FILE: { status: 400, message: 'Cannot load model from {path}: {reason}' },
+  INVALID_MANIFEST: { status: 400, message: 'Invalid model manifest {path}: {reason}' },
+  MODEL_NOT_READY: { status: 503, message: 'Model "{name}" is not ready' },
+  // --- routes and server ---------------------------------------------------
+  ROUTE_NOT_FOUND: { status: 404, message: 'No route {method} {url}' },
+  UNAUTHORIZED: { status: 401, message: 'Missing or invalid admin token' },
+  SHUTTING_DOWN: { status: 503, message: 'Server is shutting down' },
+  INFERENCE_FAILED: { status: 500, message: 'Inference failed for model "{name}": {reason}' },
+  INTERNAL: { status: 500, message: 'Internal error: {reason}' },
+  // --- configuration and CLI ----------------------------------------------
+  CONFIG_INVALID: { status: 400, message: 'Invalid configuration {path}:\n{problems}' },
+  STORE_UNAVAILABLE: { status: 503, message: 'Storage backend unavailable: {reason}' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
