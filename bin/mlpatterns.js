@@ -1,7 +1,4 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli/main.js';
 
-main(process.argv).catch((err) => {
-  process.stderr.write(`mlpatterns: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+await main(process.argv);

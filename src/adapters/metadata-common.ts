@@ -1,0 +1,37 @@
+import { MlError } from '../errors/ml-error.js';
+import type { AliasRecord, ModelRecord, ModelSummary, ModelVersion } from '../ports/metadata-store.js';
+
+/** Logic both MetadataStore adapters share, so that they cannot drift apart. */
+
+/** Joins the three reads behind `listModels` (models, their latest versions, all aliases). */
+export function assembleSummaries(
+  models: readonly ModelRecord[],
+  latestVersions: readonly ModelVersion[],
+  aliases: readonly AliasRecord[],
+): ModelSummary[] {
+  const latestByName = new Map(latestVersions.map((version) => [version.name, version]));
+  const aliasesByName = new Map<string, Record<string, number>>();
+  for (const alias of aliases) {
+    const forModel = aliasesByName.get(alias.name) ?? {};
+    forModel[alias.alias] = alias.version;
+    aliasesByName.set(alias.name, forModel);
+  }
+  return models.flatMap((model) => {
+    const latest = latestByName.get(model.name);
+    // A model row is only ever created together with its first version.
+    if (latest === undefined) return [];
+    return [{ ...model, latest, aliases: aliasesByName.get(model.name) ?? {} }];
+  });
+}
+
+export function duplicateDigestError(name: string, digest: string, cause: unknown): MlError {
+  return new MlError(
+    'INVALID_REQUEST',
+    { reason: `model "${name}" already has a version with digest ${digest}` },
+    { cause },
+  );
+}
+
+export function tagsRecord(rows: readonly { key: string; value: string }[]): Record<string, string> {
+  return Object.fromEntries(rows.map((row) => [row.key, row.value]));
+}

@@ -1,0 +1,6 @@
+export {
+  openPostgresMetadataStore,
+  PostgresMetadataStore,
+  type PostgresMetadataStoreOptions,
+} from './metadata-store.js';
+export { migrations } from './migrations.js';

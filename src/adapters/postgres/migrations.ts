@@ -1,0 +1,101 @@
+import type { Pool } from 'pg';
+import { assertNotNewer, pendingMigrations, type Migration } from '../migration.js';
+import { withTransaction } from './session.js';
+
+/**
+ * Schema changes, applied in order when a store opens (see ../migration.ts).
+ * Append new ones (runs, jobs, logs ...) with the next id; never edit one that
+ * has shipped. Keep ids and meaning in step with ../sqlite/migrations.ts.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'registry',
+    sql: `
+      CREATE TABLE models (
+        name TEXT PRIMARY KEY,
+        description TEXT,
+        created_at TIMESTAMPTZ NOT NULL,
+        -- Version counter: bumping it (a row lock) is what makes version numbers atomic and never reused.
+        latest_version INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE model_versions (
+        name TEXT NOT NULL REFERENCES models (name),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        digest TEXT NOT NULL,
+        artifact_uri TEXT NOT NULL,
+        runtime TEXT,
+        format TEXT,
+        size_bytes BIGINT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        source TEXT,
+        params JSONB NOT NULL DEFAULT '{}',
+        metrics JSONB NOT NULL DEFAULT '{}',
+        dataset TEXT,
+        description TEXT,
+        manifest JSONB,
+        PRIMARY KEY (name, version),
+        -- The same bytes are never two versions of one model.
+        UNIQUE (name, digest)
+      );
+      CREATE TABLE version_tags (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (name, version, key),
+        FOREIGN KEY (name, version) REFERENCES model_versions (name, version)
+      );
+      CREATE TABLE model_aliases (
+        name TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (name, alias),
+        FOREIGN KEY (name, version) REFERENCES model_versions (name, version)
+      );
+      CREATE TABLE alias_history (
+        id BIGSERIAL PRIMARY KEY,
+        name TEXT NOT NULL REFERENCES models (name),
+        alias TEXT NOT NULL,
+        from_version INTEGER,
+        to_version INTEGER,
+        actor TEXT,
+        reason TEXT,
+        changed_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX alias_history_by_alias ON alias_history (name, alias, id);
+    `,
+  },
+];
+
+/**
+ * Applies the pending migrations in one transaction (PostgreSQL DDL is
+ * transactional: all or nothing). An advisory lock makes processes that open
+ * the same schema at once take turns instead of racing on CREATE TABLE.
+ */
+export async function migrate(
+  pool: Pool,
+  schema: string | undefined,
+  list: readonly Migration[] = migrations,
+  now = new Date(),
+): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('mlpatterns.migrate'), hashtext($1))", [schema ?? '']);
+    // The name is checked against SCHEMA_PATTERN when the pool is created; identifiers cannot be parameters.
+    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
+    const { rows } = await client.query<{ id: number }>('SELECT id FROM schema_migrations');
+    const applied = rows.map((row) => row.id);
+    assertNotNewer(applied, list);
+    for (const migration of pendingMigrations(applied, list)) {
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.id,
+        migration.name,
+        now.toISOString(),
+      ]);
+    }
+  });
+}

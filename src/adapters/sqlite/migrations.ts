@@ -1,0 +1,85 @@
+import { assertNotNewer, pendingMigrations, type Migration } from '../migration.js';
+import type { SqliteDatabase } from './session.js';
+
+/**
+ * Schema changes, applied in order when a store opens (see ../migration.ts).
+ * Append new ones (runs, jobs, logs ...) with the next id; never edit one that
+ * has shipped. Keep ids and meaning in step with ../postgres/migrations.ts.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'registry',
+    sql: `
+      CREATE TABLE models (
+        name TEXT PRIMARY KEY,
+        description TEXT,
+        created_at TEXT NOT NULL,
+        -- Version counter: bumping it is what makes version numbers atomic and never reused.
+        latest_version INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE model_versions (
+        name TEXT NOT NULL REFERENCES models (name),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        digest TEXT NOT NULL,
+        artifact_uri TEXT NOT NULL,
+        runtime TEXT,
+        format TEXT,
+        size_bytes INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        source TEXT,
+        params TEXT NOT NULL DEFAULT '{}',
+        metrics TEXT NOT NULL DEFAULT '{}',
+        dataset TEXT,
+        description TEXT,
+        manifest TEXT,
+        PRIMARY KEY (name, version),
+        -- The same bytes are never two versions of one model.
+        UNIQUE (name, digest)
+      );
+      CREATE TABLE version_tags (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (name, version, key),
+        FOREIGN KEY (name, version) REFERENCES model_versions (name, version)
+      );
+      CREATE TABLE model_aliases (
+        name TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (name, alias),
+        FOREIGN KEY (name, version) REFERENCES model_versions (name, version)
+      );
+      CREATE TABLE alias_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL REFERENCES models (name),
+        alias TEXT NOT NULL,
+        from_version INTEGER,
+        to_version INTEGER,
+        actor TEXT,
+        reason TEXT,
+        changed_at TEXT NOT NULL
+      );
+      CREATE INDEX alias_history_by_alias ON alias_history (name, alias, id);
+    `,
+  },
+];
+
+/** Applies the pending migrations in one write transaction (other processes wait). */
+export function migrate(db: SqliteDatabase, list: readonly Migration[] = migrations, now = new Date()): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const apply = db.transaction(() => {
+    const applied = db.prepare<[], { id: number }>('SELECT id FROM schema_migrations').all().map((row) => row.id);
+    assertNotNewer(applied, list);
+    const record = db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
+    for (const migration of pendingMigrations(applied, list)) {
+      db.exec(migration.sql);
+      record.run(migration.id, migration.name, now.toISOString());
+    }
+  });
+  apply.immediate();
+}

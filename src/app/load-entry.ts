@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import type { ModelEntry } from '../config/schema.js';
+import { readPackage } from '../package/read-package.js';
+import type { Registry } from '../registry/registry.js';
+import { AliasWatcher } from '../serving/alias-watcher.js';
+import { loadModel } from '../serving/load-model.js';
+import type { LoadedModel } from '../serving/loaded-model.js';
+import { ModelHost } from '../serving/model-host.js';
+
+export interface HostedEntry {
+  readonly host: ModelHost;
+  readonly watcher?: AliasWatcher;
+}
+
+/** Loads one configured model: from a path, or from the registry (following its alias). */
+export async function loadEntry(
+  entry: ModelEntry,
+  registry: Registry | undefined,
+  logger: Pick<Logger, 'info' | 'error'> | undefined,
+): Promise<HostedEntry> {
+  const onDisposeError = (err: unknown, model: LoadedModel): void =>
+    logger?.error({ err, model: model.name, version: model.version }, 'disposing a drained version failed');
+
+  if (entry.path !== undefined) {
+    const pkg = await readPackage(entry.path, { name: entry.name, ...(entry.labels ? { labelsFile: entry.labels } : {}) });
+    const model = await loadModel(pkg, { name: entry.name, ...(entry.session ? { session: entry.session } : {}) });
+    return { host: new ModelHost(model, { onDisposeError }) };
+  }
+
+  const ref = entry.ref ?? '';
+  if (!registry) throw new Error(`model "${entry.name}": a registry reference needs a metadata store`);
+  const resolveNow = async () => {
+    const version = await registry.resolve(ref);
+    return {
+      key: `${version.name}:${version.version}:${version.digest}`,
+      load: async () => {
+        const pkg = await readPackage(version.localPath, { name: entry.name, ...(entry.labels ? { labelsFile: entry.labels } : {}) });
+        return loadModel(pkg, { name: entry.name, version: String(version.version), ...(entry.session ? { session: entry.session } : {}) });
+      },
+    };
+  };
+  const first = await resolveNow();
+  const host = new ModelHost(await first.load(), { onDisposeError });
+  // A pinned version (name:3) never moves; aliases and bare names are followed.
+  const pinned = /:[^@]+$/.test(ref) && !ref.includes('@');
+  const interval = entry.pollIntervalMs ?? 2000;
+  if (pinned || interval === 0) return { host };
+  const watcher = new AliasWatcher(entry.name, host, { current: resolveNow }, first.key, {
+    intervalMs: interval,
+    ...(logger ? { logger } : {}),
+  });
+  return { host, watcher };
+}

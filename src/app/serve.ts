@@ -1,0 +1,56 @@
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { buildServer, type MlServer } from '../http/server.js';
+import type { AliasWatcher } from '../serving/alias-watcher.js';
+import { ModelRepository } from '../serving/model-repository.js';
+import { loadEntry } from './load-entry.js';
+import { openRegistry, type OpenedRegistry } from './open-registry.js';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly server: MlServer;
+  readonly repository: ModelRepository;
+  readonly watchers: readonly AliasWatcher[];
+  /** Drains in-flight requests, then releases models and stores. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Logger; `false` for none. @default a pino logger at config.server.logLevel */
+  readonly logger?: Logger | false;
+}
+
+/** Loads every configured model, then starts the HTTP server (the `serve` command's body). */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger === undefined ? pino({ level: config.server.logLevel }) : options.logger;
+  const log = logger || undefined;
+  const needsRegistry = config.models.some((m) => m.ref !== undefined);
+  const opened: OpenedRegistry | undefined = needsRegistry ? await openRegistry(config.storage) : undefined;
+  const repository = new ModelRepository();
+  const watchers: AliasWatcher[] = [];
+  try {
+    for (const entry of config.models) {
+      const { host, watcher } = await loadEntry(entry, opened?.registry, log);
+      repository.add(entry.name, host);
+      if (watcher) watchers.push(watcher);
+      log?.info({ model: entry.name, version: host.current.version, source: entry.path ?? entry.ref }, 'model loaded');
+    }
+    const server = await buildServer({ repository, logger, bodyLimit: config.server.bodyLimit });
+    const address = await server.app.listen({ host: config.server.host, port: config.server.port });
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closing ??= (async () => {
+        server.beginShutdown();
+        await Promise.all(watchers.map((w) => w.close()));
+        await server.app.close();
+        await repository.close();
+        await opened?.close();
+      })());
+    return { url: address, server, repository, watchers, close };
+  } catch (err) {
+    await Promise.all(watchers.map((w) => w.close()));
+    await repository.close();
+    await opened?.close();
+    throw err;
+  }
+}

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { startServer } from '../../app/serve.js';
+import { loadConfigFile, resolveConfig } from '../../config/load-config.js';
+import type { Config, ConfigInput } from '../../config/schema.js';
+import { parseIntFlag } from '../parse.js';
+import { storageFromFlags, withStorageOptions, type StorageFlags } from '../storage-options.js';
+
+interface ServeFlags extends StorageFlags {
+  model?: string;
+  name?: string;
+  labels?: string;
+  port?: string;
+  host?: string;
+  pollInterval?: string;
+  threads?: string;
+  logLevel?: string;
+}
+
+export function serveCommand(program: Command): void {
+  withStorageOptions(
+    program
+      .command('serve')
+      .description('serve models over HTTP (Open Inference Protocol v2 + friendly JSON)')
+      .argument('[config]', 'mlpatterns.yaml with several models (default: ./mlpatterns.yaml when no --model)')
+      .option('-m, --model <file|dir|ref>', 'a .onnx file, a model package folder, or a registry ref (name@alias, name:version)')
+      .option('-n, --name <name>', 'name to serve the --model under')
+      .option('--labels <file>', 'class labels JSON for a bare .onnx (list or {"0": "label"})')
+      .option('-p, --port <port>', 'port (env PORT)')
+      .option('-H, --host <host>', 'host to bind')
+      .option('--poll-interval <ms>', 'how often an alias is checked for moves')
+      .option('--threads <n>', 'onnxruntime intra-op threads per model')
+      .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent'),
+  ).action(async (configPath: string | undefined, flags: ServeFlags) => {
+    const config = await buildConfig(configPath, flags);
+    const running = await startServer(config);
+    process.stdout.write(`mlpatterns serving ${running.repository.names().join(', ')} on ${running.url}\n`);
+    installSignalHandlers(running.close, config.server.shutdownGraceMs);
+  });
+}
+
+async function buildConfig(configPath: string | undefined, flags: ServeFlags): Promise<Config> {
+  const file = configPath ?? (flags.model === undefined && existsSync('mlpatterns.yaml') ? 'mlpatterns.yaml' : undefined);
+  if (file === undefined && flags.model === undefined) {
+    throw new Error('nothing to serve: give --model <file|dir|ref> or a config file (mlpatterns.yaml)');
+  }
+  const base = file ? await loadConfigFile(file) : resolveConfig({ storage: storageFromFlags(flags) });
+  const server = {
+    ...base.server,
+    ...(flags.port !== undefined ? { port: parseIntFlag('--port', flags.port) } : {}),
+    ...(flags.host !== undefined ? { host: flags.host } : {}),
+    ...(flags.logLevel !== undefined ? { logLevel: flags.logLevel } : {}),
+  };
+  const models: ConfigInput['models'] = [...base.models];
+  if (flags.model !== undefined) models.push(modelFromFlag(flags));
+  return resolveConfig({ server, storage: file ? base.storage : storageFromFlags(flags), models } as ConfigInput);
+}
+
+/** `--model` is a path when it exists on disk, otherwise a registry reference. */
+function modelFromFlag(flags: ServeFlags): NonNullable<ConfigInput['models']>[number] {
+  const model = flags.model ?? '';
+  const isPath = existsSync(model);
+  const refName = model.split(/[@:]/)[0] ?? model;
+  return {
+    name: flags.name ?? (isPath ? defaultNameFor(model) : refName),
+    ...(isPath ? { path: model } : { ref: model }),
+    ...(flags.labels ? { labels: flags.labels } : {}),
+    ...(flags.pollInterval !== undefined ? { pollIntervalMs: parseIntFlag('--poll-interval', flags.pollInterval) } : {}),
+    ...(flags.threads !== undefined ? { session: { intraOpNumThreads: parseIntFlag('--threads', flags.threads) } } : {}),
+  };
+}
+
+function defaultNameFor(p: string): string {
+  const base = p.replace(/\/+$/, '').split('/').pop() ?? 'model';
+  return base.replace(/\.onnx$/, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.-]+/, '') || 'model';
+}
+
+function installSignalHandlers(close: () => Promise<void>, graceMs: number): void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.stdout.write(`mlpatterns: ${signal} received, draining in-flight requests\n`);
+    const force = setTimeout(() => {
+      process.stderr.write(`mlpatterns: shutdown grace of ${graceMs} ms exceeded, exiting\n`);
+      process.exit(1);
+    }, graceMs);
+    force.unref();
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`mlpatterns: shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { isMlError } from '../errors/ml-error.js';
+import { modelsCommand } from './commands/models.js';
+import { predictCommand } from './commands/predict.js';
+import { serveCommand } from './commands/serve.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('mlpatterns')
+    .description('ML system design patterns as composable building blocks: serve, compose, log, monitor, retrain')
+    .version(packageVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  serveCommand(program);
+  modelsCommand(program);
+  predictCommand(program);
+  return program;
+}
+
+/** CLI entry: one-line errors on stderr and a non-zero exit code. */
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed usage problems; --help and --version exit 0.
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const message = isMlError(err) ? `${err.message} [${err.code}]` : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`mlpatterns: ${message}\n`);
+    process.exitCode = isMlError(err) && err.status < 500 ? 2 : 1;
+  }
+}

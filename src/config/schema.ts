@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { MODEL_NAME_PATTERN } from '../package/manifest.js';
+
+/** Options of onnxruntime sessions (see onnxruntime's SessionOptions). */
+export const sessionOptionsSchema = z
+  .object({
+    /** Threads inside one operator. @default onnxruntime's choice (all cores) */
+    intraOpNumThreads: z.number().int().min(0).optional(),
+    /** Threads across operators (parallel mode only). */
+    interOpNumThreads: z.number().int().min(0).optional(),
+    /** @default "sequential" */
+    executionMode: z.enum(['sequential', 'parallel']).optional(),
+    /** @default "all" */
+    graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).optional(),
+  })
+  .strict();
+
+export const modelEntrySchema = z
+  .object({
+    /** Name the model is served under (URL path segment). */
+    name: z.string().regex(MODEL_NAME_PATTERN, 'use letters, digits, ".", "_" and "-"'),
+    /** A package folder or a .onnx file (relative to the config file). */
+    path: z.string().min(1).optional(),
+    /** A registry reference: name, name@alias or name:version. */
+    ref: z.string().min(1).optional(),
+    /** Class labels file (JSON list or {"0": "label"}) for a bare .onnx. */
+    labels: z.string().optional(),
+    /** How often an alias reference is checked for moves, in ms. 0 disables. @default 2000 */
+    pollIntervalMs: z.number().int().min(0).optional(),
+    session: sessionOptionsSchema.optional(),
+  })
+  .strict()
+  .refine((m) => (m.path === undefined) !== (m.ref === undefined), {
+    message: 'give exactly one of "path" or "ref"',
+  });
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        /** @default "0.0.0.0" */
+        host: z.string().default('0.0.0.0'),
+        /** @default 8080 */
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** Largest accepted request body in bytes. @default 16 MiB */
+        bodyLimit: z.number().int().positive().default(16 * 1024 * 1024),
+        /** Token for admin routes; admin routes are disabled without one. */
+        adminToken: z.string().min(1).optional(),
+        /** Grace period for in-flight requests on SIGTERM, ms. @default 10000 */
+        shutdownGraceMs: z.number().int().min(0).default(10_000),
+        /** @default "info" */
+        logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .default({ host: '0.0.0.0', port: 8080, bodyLimit: 16 * 1024 * 1024, shutdownGraceMs: 10_000, logLevel: 'info' }),
+    storage: z
+      .object({
+        /** State directory for embedded storage. @default ".mlpatterns" */
+        stateDir: z.string().default('.mlpatterns'),
+        /** Metadata store URL: sqlite path or postgres://… @default "<stateDir>/mlpatterns.db" */
+        metadata: z.string().optional(),
+        /** Artifact store URL: a folder. @default "<stateDir>/artifacts" */
+        artifacts: z.string().optional(),
+      })
+      .strict()
+      .default({ stateDir: '.mlpatterns' }),
+    models: z.array(modelEntrySchema).default([]),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.models.forEach((m, i) => {
+      if (seen.has(m.name)) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name "${m.name}"` });
+      }
+      seen.add(m.name);
+    });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type ModelEntry = z.output<typeof modelEntrySchema>;
+export type SessionOptions = z.output<typeof sessionOptionsSchema>;

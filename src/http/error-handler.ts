@@ -1,0 +1,37 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { MlError, toMlError } from '../errors/ml-error.js';
+
+/** Fastify's own error codes mapped onto ours, so every error body is {"error","code"}. */
+function fromFastifyError(err: FastifyError, bodyLimit: number): MlError | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new MlError('INVALID_JSON', { reason: err.message }, { cause: err });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new MlError('PAYLOAD_TOO_LARGE', { limit: bodyLimit }, { cause: err });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new MlError('UNSUPPORTED_MEDIA_TYPE', { contentType: 'of the request' }, { cause: err });
+    default:
+      break;
+  }
+  // JSON.parse failures from our own parsers, and prototype-poisoning refusals.
+  if (err instanceof SyntaxError || err.statusCode === 400) {
+    return new MlError('INVALID_JSON', { reason: err.message }, { cause: err });
+  }
+  return undefined;
+}
+
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = error instanceof MlError ? error : (fromFastifyError(error, bodyLimit) ?? toMlError(error));
+    if (mapped.status >= 500) request.log.error({ err: error }, mapped.message);
+    else request.log.debug({ code: mapped.code }, mapped.message);
+    void reply.status(mapped.status).send(mapped.toJSON());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const err = new MlError('ROUTE_NOT_FOUND', { method: request.method, url: request.url.split('?')[0] });
+    void reply.status(err.status).send(err.toJSON());
+  });
+}

@@ -1,0 +1,123 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MlError } from '../../errors/ml-error.js';
+import { decodeBinaryInferRequest, encodeBinaryInferResponse } from '../../protocol/oip-binary.js';
+import { decodeInferRequest, encodeInferResponse, type InferRequest } from '../../protocol/oip-json.js';
+import { wantsBinaryOutputs } from '../../protocol/oip-types.js';
+import { validateInputs } from '../../protocol/validate.js';
+import type { LoadedModel } from '../../serving/loaded-model.js';
+import type { ModelHost } from '../../serving/model-host.js';
+import { pickSignature } from '../../serving/predict.js';
+import { toOipDatatype } from '../../tensor/dtype.js';
+import type { TensorSpec } from '../../tensor/tensor.js';
+import type { ServerContext } from '../context.js';
+import { observed } from '../observe.js';
+
+type ModelParams = { Params: { name: string; version?: string } };
+
+const HEADER_LENGTH = 'inference-header-content-length';
+const SERVER_VERSION = '0.1.0';
+
+/** Open Inference Protocol v2 (KServe v2 / Triton), JSON and the binary tensor extension. */
+export function oipRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/v2', async () => ({ name: 'mlpatterns', version: SERVER_VERSION, extensions: ['binary_tensor_data'] }));
+  app.get('/v2/health/live', async () => ({ live: true }));
+  app.get('/v2/health/ready', async (_req, reply) => {
+    const ready = !ctx.isShuttingDown();
+    return reply.status(ready ? 200 : 503).send({ ready });
+  });
+
+  const metadata = async (req: FastifyRequest<ModelParams>) => {
+    const model = versionOf(ctx.repository.get(req.params.name), req.params);
+    const sig = model.signatures[model.defaultSignature];
+    return {
+      name: model.name,
+      versions: [model.version],
+      platform: model.platform,
+      inputs: (sig?.inputs ?? []).map(tensorMetadata),
+      outputs: outputSpecs(model).map(tensorMetadata),
+    };
+  };
+  app.get<ModelParams>('/v2/models/:name', metadata);
+  app.get<ModelParams>('/v2/models/:name/versions/:version', metadata);
+
+  const ready = async (req: FastifyRequest<ModelParams>) => {
+    const model = versionOf(ctx.repository.get(req.params.name), req.params);
+    return { name: model.name, ready: !ctx.isShuttingDown() };
+  };
+  app.get<ModelParams>('/v2/models/:name/ready', ready);
+  app.get<ModelParams>('/v2/models/:name/versions/:version/ready', ready);
+
+  const infer = (req: FastifyRequest<ModelParams>, reply: FastifyReply) =>
+    observed(ctx, 'v2', req.params.name, async (lease) => {
+      const model = lease.model;
+      if (req.params.version !== undefined && req.params.version !== model.version) {
+        throw new MlError('VERSION_NOT_FOUND', { name: model.name, version: req.params.version });
+      }
+      const inferReq = decodeBody(req);
+      const signature = pickSignature(model, inferReq.signature);
+      validateInputs(inferReq.inputs, signature);
+      const outputs = inferReq.requestedOutputs ?? model.allOutputs;
+      for (const name of outputs) {
+        if (!model.allOutputs.includes(name)) {
+          throw new MlError('UNKNOWN_OUTPUT', { output: name, expected: model.allOutputs.join(', ') });
+        }
+      }
+      const result = await model.infer(inferReq.inputs, { signature: signature.name, outputs });
+      const response = {
+        modelName: model.name,
+        modelVersion: model.version,
+        ...(inferReq.id !== undefined ? { id: inferReq.id } : {}),
+        outputs: result.outputs,
+        order: outputs,
+      };
+      if (wantsBinaryOutputs(inferReq, outputs)) {
+        const { body, headerLength, hasBinaryData } = encodeBinaryInferResponse(response, inferReq);
+        if (!hasBinaryData) return reply.type('application/json').send(body);
+        return reply
+          .header('content-type', 'application/octet-stream')
+          .header('Inference-Header-Content-Length', String(headerLength))
+          .send(body);
+      }
+      return reply.send(encodeInferResponse(response));
+    });
+  app.post<ModelParams>('/v2/models/:name/infer', infer);
+  app.post<ModelParams>('/v2/models/:name/versions/:version/infer', infer);
+}
+
+function decodeBody(req: FastifyRequest): InferRequest {
+  const header = req.headers[HEADER_LENGTH];
+  if (header !== undefined) {
+    const length = Number(header);
+    if (!Buffer.isBuffer(req.body)) {
+      throw new MlError('INVALID_BINARY_PAYLOAD', { reason: 'send the binary request as application/octet-stream' });
+    }
+    if (!Number.isInteger(length) || length < 0) {
+      throw new MlError('INVALID_BINARY_PAYLOAD', { reason: `bad ${HEADER_LENGTH} "${String(header)}"` });
+    }
+    return decodeBinaryInferRequest(req.body, length);
+  }
+  if (Buffer.isBuffer(req.body)) {
+    // A JSON request sent without a JSON content type (some clients do): still JSON.
+    return decodeBinaryInferRequest(req.body, req.body.length);
+  }
+  return decodeInferRequest(req.body);
+}
+
+/** The version in the URL must be the one being served (OIP has no implicit fallback). */
+function versionOf(host: ModelHost, params: { name: string; version?: string }): LoadedModel {
+  const model = host.current;
+  if (params.version !== undefined && params.version !== model.version) {
+    throw new MlError('VERSION_NOT_FOUND', { name: params.name, version: params.version });
+  }
+  return model;
+}
+
+function outputSpecs(model: LoadedModel): TensorSpec[] {
+  const seen = new Map<string, TensorSpec>();
+  for (const sig of Object.values(model.fn.signatures)) for (const o of sig.outputs) seen.set(o.name, o);
+  return [...seen.values()];
+}
+
+function tensorMetadata(t: TensorSpec): { name: string; datatype: string; shape: readonly number[] } {
+  return { name: t.name, datatype: toOipDatatype(t.dtype), shape: t.shape };
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MlError } from '../../errors/ml-error.js';
+import { describeModel } from '../../serving/metadata.js';
+import { predict } from '../../serving/predict.js';
+import type { ServerContext } from '../context.js';
+import { observed } from '../observe.js';
+
+type NameParams = { Params: { name: string } };
+
+/** The friendly JSON API (`/v1/models/...`) and the web-single shortcuts. */
+export function predictRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/v1/models', async () => ({
+    models: ctx.repository.names().map((name) => {
+      const model = ctx.repository.get(name).current;
+      return { name, version: model.version, ready: !ctx.isShuttingDown() };
+    }),
+  }));
+
+  const metadata = async (req: FastifyRequest<NameParams>) => describeModel(ctx.repository.get(req.params.name).current);
+  app.get<NameParams>('/v1/models/:name', metadata);
+  app.get<NameParams>('/v1/models/:name/metadata', metadata);
+
+  app.post<NameParams>('/v1/models/:name/predict', async (req) => {
+    requireJson(req);
+    return observed(ctx, 'v1', req.params.name, (lease) => predict(lease.model, req.body, req.id));
+  });
+
+  // Web single: one model, three routes, as the reference template has them.
+  const soleModel = (): string => {
+    const [first] = ctx.repository.names();
+    if (first === undefined) throw new MlError('MODEL_NOT_FOUND', { name: '(none served)' });
+    return first;
+  };
+  app.get('/health', async () => ({ health: 'ok', models: ctx.repository.names() }));
+  app.get('/metadata', async () => describeModel(ctx.repository.get(soleModel()).current));
+  app.post('/predict', async (req) => {
+    requireJson(req);
+    return observed(ctx, 'v1', soleModel(), (lease) => predict(lease.model, req.body, req.id));
+  });
+}
+
+/** The friendly API takes JSON only; anything else parsed as raw bytes is a 415. */
+function requireJson(req: FastifyRequest): void {
+  if (Buffer.isBuffer(req.body) || typeof req.body === 'string') {
+    throw new MlError('UNSUPPORTED_MEDIA_TYPE', { contentType: req.headers['content-type'] ?? '(none)' });
+  }
+}

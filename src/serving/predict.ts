@@ -1,0 +1,50 @@
+import { MlError } from '../errors/ml-error.js';
+import { decodePredictRequest, instancesToTensors, tensorsToPredictions } from '../protocol/friendly.js';
+import { validateInputs } from '../protocol/validate.js';
+import type { Signature } from '../tensor/tensor.js';
+import type { LoadedModel } from './loaded-model.js';
+
+/** The friendly JSON response of `POST /v1/models/{name}/predict`. */
+export interface PredictResponse {
+  predictions: unknown[];
+  labels?: readonly string[];
+  keys?: readonly (string | number)[];
+  top_k?: readonly unknown[];
+  model: { name: string; version: string };
+  signature: string;
+  request_id: string;
+}
+
+export function pickSignature(model: LoadedModel, requested: string | undefined): Signature {
+  const name = requested ?? model.defaultSignature;
+  const sig = model.signatures[name];
+  if (!sig) {
+    throw new MlError('UNKNOWN_SIGNATURE', { signature: name, expected: Object.keys(model.signatures).join(', ') });
+  }
+  return sig;
+}
+
+/**
+ * Friendly predict on one loaded version: decode, convert instances to
+ * tensors, validate against the signature, infer, and shape the answer.
+ * Keys are passed through in order (keyed predictions).
+ */
+export async function predict(model: LoadedModel, body: unknown, requestId: string): Promise<PredictResponse> {
+  const req = decodePredictRequest(body);
+  const signature = pickSignature(model, req.signature);
+  const tensors = instancesToTensors(req.instances, signature.inputs);
+  validateInputs(tensors, signature);
+  const result = await model.infer(tensors, { signature: signature.name });
+  const outputNames = signature.outputs.map((o) => o.name);
+  const response: PredictResponse = {
+    predictions: tensorsToPredictions(result.outputs, outputNames),
+    model: { name: model.name, version: model.version },
+    signature: signature.name,
+    request_id: requestId,
+  };
+  if (result.predictedLabels) response.labels = result.predictedLabels;
+  if (req.keys) response.keys = req.keys;
+  const topK = result.extras.top_k;
+  if (topK) response.top_k = topK;
+  return response;
+}
