@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { MlError } from '../errors/ml-error.js';
 import { interpolateEnv } from './interpolate.js';
-import { configSchema, type Config, type ConfigInput } from './schema.js';
+import { configSchema, type Config } from './schema.js';
 
 /**
  * Reads, interpolates and validates `mlpatterns.yaml` once at start-up. Every
@@ -32,7 +32,7 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
 
 /** Validates an in-memory config (the TypeScript API's entry point). */
 export function resolveConfig(raw: unknown, file = '<inline>'): Config {
-  const parsed = configSchema.safeParse(raw as ConfigInput);
+  const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     throw new MlError('CONFIG_INVALID', { path: file, problems: formatIssues(parsed.error.issues) });
   }

@@ -29,9 +29,10 @@ export interface MlServer {
 /** Builds the Fastify app: OIP v2, friendly JSON, metrics, docs, one error shape. */
 export async function buildServer(options: BuildServerOptions): Promise<MlServer> {
   const bodyLimit = options.bodyLimit ?? 16 * 1024 * 1024;
-  // One concrete instance type whatever the logger, so route plugins take a plain FastifyInstance.
-  const app: FastifyInstance = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
+  // Typed as the base logger so the app is a plain FastifyInstance for the route plugins.
+  const loggerInstance: FastifyBaseLogger | undefined = options.logger || undefined;
+  const app = Fastify({
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
     bodyLimit,
     genReqId: genRequestId,
     requestIdHeader: false,

@@ -10,8 +10,9 @@ export interface ServingFunction {
   readonly signatures: Readonly<Record<string, Signature>>;
   readonly defaultSignature: string;
   /**
-   * Runs one batch. `outputs` narrows which outputs to compute (defaults to the
-   * signature's outputs).
+   * Runs one batch. `outputs` names the outputs to compute (defaults to the
+   * signature's). Runtimes with a graph (onnx) accept any output of the model
+   * there; others accept only the signature's.
    */
   run(inputs: NamedTensors, options?: RunOptions): Promise<NamedTensors>;
   /** Releases native resources. Called once, after the last in-flight run. */

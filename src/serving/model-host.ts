@@ -57,7 +57,7 @@ export class ModelHost {
         if (released) return;
         released = true;
         slot.inFlight--;
-        if (slot.retired && slot.inFlight === 0) this.#dispose(slot);
+        if (slot.retired && slot.inFlight === 0) void this.#dispose(slot); // never rejects: errors go to onDisposeError
       },
     };
   }

@@ -151,7 +151,15 @@ describe('run errors', () => {
 
   it('reports an unknown signature or output', async () => {
     await expectMlError(model.run({ float_input: features([[1, 2, 3, 4]]) }, { signature: 'nope' }), 'UNKNOWN_SIGNATURE');
-    await expectMlError(model.run({ float_input: features([[1, 2, 3, 4]]) }, { outputs: ['output_label'] }), 'UNKNOWN_OUTPUT');
+    await expectMlError(model.run({ float_input: features([[1, 2, 3, 4]]) }, { outputs: ['nope'] }), 'UNKNOWN_OUTPUT');
+  });
+
+  it('computes any graph output when outputs are named (OIP), the signature\'s otherwise', async () => {
+    const both = await model.run({ float_input: features([[5.1, 3.5, 1.4, 0.2]]) }, { outputs: ['output_label', 'output_probability'] });
+    expect(Object.keys(both).sort()).toEqual(['output_label', 'output_probability']);
+    expect(Array.from(both.output_label?.data as BigInt64Array)).toEqual([0n]);
+    const plain = await model.run({ float_input: features([[5.1, 3.5, 1.4, 0.2]]) });
+    expect(Object.keys(plain)).toEqual(['output_probability']);
   });
 
   it('reports missing and unknown inputs', async () => {

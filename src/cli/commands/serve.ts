@@ -35,7 +35,7 @@ export function serveCommand(program: Command): void {
     const config = await buildConfig(configPath, flags);
     const running = await startServer(config);
     process.stdout.write(`mlpatterns serving ${running.repository.names().join(', ')} on ${running.url}\n`);
-    installSignalHandlers(running.close, config.server.shutdownGraceMs);
+    installSignalHandlers(() => running.close(), config.server.shutdownGraceMs);
   });
 }
 
@@ -53,7 +53,7 @@ async function buildConfig(configPath: string | undefined, flags: ServeFlags): P
   };
   const models: ConfigInput['models'] = [...base.models];
   if (flags.model !== undefined) models.push(modelFromFlag(flags));
-  return resolveConfig({ server, storage: file ? base.storage : storageFromFlags(flags), models } as ConfigInput);
+  return resolveConfig({ server, storage: file ? base.storage : storageFromFlags(flags), models });
 }
 
 /** `--model` is a path when it exists on disk, otherwise a registry reference. */

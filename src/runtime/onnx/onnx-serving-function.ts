@@ -3,7 +3,7 @@ import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { MlError } from '../../errors/ml-error.js';
 import { inspectModel, type OnnxModelInfo } from '../../onnx/inspect.js';
 import { prepareForServing } from '../../onnx/rewrite.js';
-import type { NamedTensors, Signature } from '../../tensor/tensor.js';
+import type { NamedTensors, Signature, TensorSpec } from '../../tensor/tensor.js';
 import type { RunOptions, ServingFunction } from '../serving-function.js';
 import { BYTES_SOURCE, defaultModelName, readModelBytes } from './model-source.js';
 import { ortReason } from './ort-error.js';
@@ -70,7 +70,7 @@ class OrtServingFunction implements OnnxServingFunction {
     const session = this.session;
     if (session === undefined) throw new MlError('MODEL_NOT_READY', { name: this.name });
     const signature = this.signatureFor(options.signature);
-    const fetches = outputsFor(signature, options.outputs);
+    const fetches = outputsFor(signature, this.info.outputs, options.outputs);
     const feeds = feedsFor(signature, inputs);
 
     let results: InferenceSession.ReturnType;
@@ -107,10 +107,13 @@ class OrtServingFunction implements OnnxServingFunction {
   }
 }
 
-/** The requested outputs, which must belong to the signature; all of them by default. */
-function outputsFor(signature: Signature, requested: readonly string[] | undefined): string[] {
-  const available = signature.outputs.map((o) => o.name);
-  if (requested === undefined || requested.length === 0) return available;
+/**
+ * The signature's outputs by default; when outputs are named (an Open Inference
+ * Protocol request), any output of the graph, as Triton allows.
+ */
+function outputsFor(signature: Signature, graphOutputs: readonly TensorSpec[], requested: readonly string[] | undefined): string[] {
+  if (requested === undefined || requested.length === 0) return signature.outputs.map((o) => o.name);
+  const available = graphOutputs.map((o) => o.name);
   for (const output of requested) {
     if (!available.includes(output)) {
       throw new MlError('UNKNOWN_OUTPUT', { output, expected: available.join(', ') });
