@@ -35,3 +35,16 @@ export function duplicateDigestError(name: string, digest: string, cause: unknow
 export function tagsRecord(rows: readonly { key: string; value: string }[]): Record<string, string> {
   return Object.fromEntries(rows.map((row) => [row.key, row.value]));
 }
+
+/** The model_versions columns, in the order both adapters' VersionRow declares them. */
+const VERSION_COLUMN_NAMES = [
+  'name', 'version', 'digest', 'artifact_uri', 'runtime', 'format', 'size_bytes',
+  'created_at', 'source', 'params', 'metrics', 'dataset', 'description', 'manifest',
+] as const;
+
+/** The model_versions columns, optionally qualified by a table alias. */
+export function versionColumns(table?: string): string {
+  return VERSION_COLUMN_NAMES.map((column) => (table === undefined ? column : `${table}.${column}`)).join(', ');
+}
+
+export const VERSION_COLUMNS = versionColumns();

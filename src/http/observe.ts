@@ -11,7 +11,7 @@ export async function observed<T>(
   ctx: ServerContext,
   protocol: string,
   modelName: string,
-  run: (lease: ModelLease) => Promise<T>,
+  run: (lease: ModelLease, countRows: (rows: number) => void) => Promise<T>,
 ): Promise<T> {
   const host = ctx.repository.get(modelName);
   const lease = host.acquire();
@@ -19,7 +19,7 @@ export async function observed<T>(
   const labels = { model: modelName, version: lease.model.version, protocol };
   let status = 200;
   try {
-    return await run(lease);
+    return await run(lease, (rows) => ctx.metrics.inferences.inc({ model: modelName, version: lease.model.version }, rows));
   } catch (err) {
     status = isMlError(err) ? err.status : 500;
     throw err;

@@ -51,6 +51,11 @@ export async function buildServer(options: BuildServerOptions): Promise<MlServer
   app.addHook('onRequest', async (req, reply) => {
     void reply.header(REQUEST_ID_HEADER, req.id);
   });
+  // While draining, tell keep-alive clients to hang up after their answer: an idle
+  // kept-alive socket would otherwise hold the server open until its keep-alive timeout.
+  app.addHook('onSend', async (_req, reply) => {
+    if (shuttingDown) void reply.header('connection', 'close');
+  });
   if (options.logger) {
     app.addHook('onResponse', async (req, reply) => {
       req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');

@@ -81,8 +81,54 @@ describe('mlpatterns CLI', () => {
     expect(body.keys).toEqual(['x', 'y']);
   });
 
+  it('serves several models from mlpatterns.yaml, and predicts against it over HTTP', async () => {
+    const config = path.join(dir, 'mlpatterns.yaml');
+    await writeFile(
+      config,
+      [
+        'server:',
+        '  host: 127.0.0.1',
+        '  port: ${TEST_PORT:-0}',
+        '  logLevel: silent',
+        'models:',
+        `  - name: iris`,
+        `    path: ${IRIS_EXAMPLE}`,
+        `  - name: iris-rf`,
+        `    path: ${path.join(FIXTURES, 'iris_rf.onnx')}`,
+        `    labels: ${path.join(FIXTURES, 'label.json')}`,
+        '',
+      ].join('\n'),
+    );
+    const { url, child, exited } = await startCliServer([config]);
+    try {
+      const res = await runCli(['predict', `${url}/v1/models/iris-rf`, '--data', JSON.stringify(expected.inputs.slice(0, 2)), '--keys', '[1,2]']);
+      expect(res.code, res.stderr).toBe(0);
+      const body = JSON.parse(res.stdout) as { predictions: number[][]; labels: string[]; keys: number[] };
+      expect(maxAbsDiff(body.predictions, expected.iris_rf.slice(0, 2))).toBeLessThan(1e-4);
+      expect(body.labels).toEqual(['setosa', 'setosa']);
+      expect(body.keys).toEqual([1, 2]);
+      const bad = await runCli(['predict', `${url}/v1/models/iris`, '--data', '[[1,2]]']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('INVALID_SHAPE');
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
+  it('reports every problem of a bad config file', async () => {
+    const config = path.join(dir, 'bad.yaml');
+    await writeFile(config, 'server:\n  port: high\nmodels:\n  - name: x\n');
+    const res = await runCli(['serve', config]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('CONFIG_INVALID');
+    expect(res.stderr).toContain('server.port');
+    expect(res.stderr).toContain('exactly one of "path" or "ref"');
+  });
+
   it('fails clearly when serve has nothing to serve', async () => {
-    const res = await runCli(['serve'], { cwd: dir });
+    const empty = await mkdtemp(path.join(dir, 'empty-'));
+    const res = await runCli(['serve'], { cwd: empty });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('nothing to serve');
   });

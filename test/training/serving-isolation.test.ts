@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
  * entry points and check that none lands in src/training/.
  */
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const SERVING_ENTRIES = ['src/runtime/onnx/index.ts', 'src/onnx/index.ts'];
+// The serving entry points: the runtimes, the HTTP server, the composition root and the CLI.
+const SERVING_ENTRIES = ['src/runtime/onnx/index.ts', 'src/onnx/index.ts', 'src/http/server.ts', 'src/app/serve.ts', 'src/cli/main.ts', 'src/index.ts'];
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 
 function reachableFiles(entry: string): Set<string> {

@@ -7,17 +7,7 @@ import type {
 } from '../../ports/metadata-store.js';
 
 /** Rows as better-sqlite3 returns them: JSON as TEXT, timestamps as ISO TEXT. */
-const VERSION_COLUMN_NAMES = [
-  'name', 'version', 'digest', 'artifact_uri', 'runtime', 'format', 'size_bytes',
-  'created_at', 'source', 'params', 'metrics', 'dataset', 'description', 'manifest',
-] as const;
-
-/** The model_versions columns in VersionRow order, optionally qualified by a table alias. */
-export function versionColumns(table?: string): string {
-  return VERSION_COLUMN_NAMES.map((column) => (table === undefined ? column : `${table}.${column}`)).join(', ');
-}
-
-export const VERSION_COLUMNS = versionColumns();
+export { VERSION_COLUMNS, versionColumns } from '../metadata-common.js';
 
 export interface VersionRow {
   name: string;

@@ -48,7 +48,7 @@ export function oipRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<ModelParams>('/v2/models/:name/versions/:version/ready', ready);
 
   const infer = (req: FastifyRequest<ModelParams>, reply: FastifyReply) =>
-    observed(ctx, 'v2', req.params.name, async (lease) => {
+    observed(ctx, 'v2', req.params.name, async (lease, countRows) => {
       const model = lease.model;
       if (req.params.version !== undefined && req.params.version !== model.version) {
         throw new MlError('VERSION_NOT_FOUND', { name: model.name, version: req.params.version });
@@ -63,6 +63,7 @@ export function oipRoutes(app: FastifyInstance, ctx: ServerContext): void {
         }
       }
       const result = await model.infer(inferReq.inputs, { signature: signature.name, outputs });
+      countRows(Object.values(inferReq.inputs)[0]?.shape[0] ?? 0);
       const response = {
         modelName: model.name,
         modelVersion: model.version,

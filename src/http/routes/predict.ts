@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MlError } from '../../errors/ml-error.js';
 import { describeModel } from '../../serving/metadata.js';
+import type { LoadedModel } from '../../serving/loaded-model.js';
 import { predict } from '../../serving/predict.js';
 import type { ServerContext } from '../context.js';
 import { observed } from '../observe.js';
@@ -22,7 +23,7 @@ export function predictRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.post<NameParams>('/v1/models/:name/predict', async (req) => {
     requireJson(req);
-    return observed(ctx, 'v1', req.params.name, (lease) => predict(lease.model, req.body, req.id));
+    return observed(ctx, 'v1', req.params.name, (lease, countRows) => predictCounted(lease.model, req.body, req.id, countRows));
   });
 
   // Web single: one model, three routes, as the reference template has them.
@@ -35,8 +36,14 @@ export function predictRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/metadata', async () => describeModel(ctx.repository.get(soleModel()).current));
   app.post('/predict', async (req) => {
     requireJson(req);
-    return observed(ctx, 'v1', soleModel(), (lease) => predict(lease.model, req.body, req.id));
+    return observed(ctx, 'v1', soleModel(), (lease, countRows) => predictCounted(lease.model, req.body, req.id, countRows));
   });
+}
+
+async function predictCounted(model: LoadedModel, body: unknown, requestId: string, countRows: (rows: number) => void) {
+  const response = await predict(model, body, requestId);
+  countRows(response.predictions.length);
+  return response;
 }
 
 /** The friendly API takes JSON only; anything else parsed as raw bytes is a 415. */
