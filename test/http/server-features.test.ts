@@ -46,6 +46,22 @@ describe('server features over a real socket', () => {
     expect(json.outputs.find((o) => o.name === 'output_label')?.data).toEqual([0, 0, 0]);
   });
 
+  it('refuses NaN and Infinity arriving as binary tensors', async () => {
+    for (const bad of [NaN, Infinity]) {
+      const tensor = Buffer.from(Float32Array.from([5.1, bad, 1.4, 0.2]).buffer);
+      const header = Buffer.from(
+        JSON.stringify({ inputs: [{ name: 'float_input', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: tensor.length } }] }),
+      );
+      const res = await request(`${server.url}/v2/models/iris/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) },
+        body: Buffer.concat([header, tensor]),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(((await res.body.json()) as { code: string }).code).toBe('NON_FINITE_NUMBER');
+    }
+  });
+
   it('answers the OIP health, server and model metadata routes', async () => {
     expect((await getJson(`${server.url}/v2/health/live`)).body).toEqual({ live: true });
     expect((await getJson(`${server.url}/v2/health/ready`)).body).toEqual({ ready: true });
