@@ -15,6 +15,37 @@ export const sessionOptionsSchema = z
   })
   .strict();
 
+/**
+ * Dynamic batching (Triton's dynamic batcher): requests for one model are
+ * queued and merged along the batch dimension into one execution.
+ */
+export const batchingSchema = z
+  .object({
+    /** Largest batch, counted in rows (instances), not requests. 1 disables batching. @default 64 */
+    maxBatchSize: z.number().int().min(1).default(64),
+    /** Longest time the oldest queued request waits for a batch to fill, in µs. @default 500 */
+    maxQueueDelayUs: z.number().int().min(0).default(500),
+    /** Batch sizes to prefer when more rows are queued than one batch takes. @default [] */
+    preferredBatchSizes: z.array(z.number().int().min(1)).default([]),
+    /** Rows that may wait in the queue; beyond, requests are refused at once (503). @default 4096 */
+    maxQueueRows: z.number().int().min(1).default(4096),
+    /** Batches executing at once for the model. @default 1 */
+    maxConcurrentBatches: z.number().int().min(1).default(1),
+  })
+  .strict();
+
+/** Admission control per served model (load shedding). */
+export const limitsSchema = z
+  .object({
+    /** Requests admitted at once (queued or running); beyond, 503 with Retry-After. @default 1024 */
+    maxInFlight: z.number().int().min(1).default(1024),
+    /** Per-request deadline in ms from arrival; a request still queued then gets 504. 0 = none. @default 0 */
+    timeoutMs: z.number().int().min(0).default(0),
+    /** Retry-After seconds sent with a 503. @default 1 */
+    retryAfterSeconds: z.number().int().min(0).default(1),
+  })
+  .strict();
+
 export const modelEntrySchema = z
   .object({
     /** Name the model is served under (URL path segment). */
@@ -28,6 +59,9 @@ export const modelEntrySchema = z
     /** How often an alias reference is checked for moves, in ms. 0 disables. @default 2000 */
     pollIntervalMs: z.number().int().min(0).optional(),
     session: sessionOptionsSchema.optional(),
+    /** Dynamic batching; absent = every request runs on its own. */
+    batching: batchingSchema.optional(),
+    limits: limitsSchema.optional(),
   })
   .strict()
   .refine((m) => (m.path === undefined) !== (m.ref === undefined), {
@@ -81,3 +115,5 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type ModelEntry = z.output<typeof modelEntrySchema>;
 export type SessionOptions = z.output<typeof sessionOptionsSchema>;
+export type BatchingOptions = z.output<typeof batchingSchema>;
+export type LimitsOptions = z.output<typeof limitsSchema>;

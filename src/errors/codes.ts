@@ -53,6 +53,8 @@ export const ERROR_CODES = {
   ROUTE_NOT_FOUND: { status: 404, message: 'No route {method} {url}' },
   UNAUTHORIZED: { status: 401, message: 'Missing or invalid admin token' },
   SHUTTING_DOWN: { status: 503, message: 'Server is shutting down' },
+  OVERLOADED: { status: 503, message: 'Model "{name}" is overloaded ({reason}); retry after {retryAfter} s' },
+  DEADLINE_EXCEEDED: { status: 504, message: 'Request to model "{name}" exceeded its deadline of {deadlineMs} ms while {stage}' },
   INFERENCE_FAILED: { status: 500, message: 'Inference failed for model "{name}": {reason}' },
   INTERNAL: { status: 500, message: 'Internal error: {reason}' },
   // --- configuration and CLI ----------------------------------------------
