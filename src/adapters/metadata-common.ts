@@ -10,9 +10,11 @@ export function assembleSummaries(
   aliases: readonly AliasRecord[],
 ): ModelSummary[] {
   const latestByName = new Map(latestVersions.map((version) => [version.name, version]));
+  // Alias names are data, not code: null-prototype maps keep one named "__proto__" or
+  // "constructor" (which the registry refuses, but a store may hold) as an ordinary key.
   const aliasesByName = new Map<string, Record<string, number>>();
   for (const alias of aliases) {
-    const forModel = aliasesByName.get(alias.name) ?? {};
+    const forModel = aliasesByName.get(alias.name) ?? (Object.create(null) as Record<string, number>);
     forModel[alias.alias] = alias.version;
     aliasesByName.set(alias.name, forModel);
   }
@@ -20,7 +22,7 @@ export function assembleSummaries(
     const latest = latestByName.get(model.name);
     // A model row is only ever created together with its first version.
     if (latest === undefined) return [];
-    return [{ ...model, latest, aliases: aliasesByName.get(model.name) ?? {} }];
+    return [{ ...model, latest, aliases: aliasesByName.get(model.name) ?? (Object.create(null) as Record<string, number>) }];
   });
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ModelEntry } from '../config/schema.js';
 import { readPackage } from '../package/read-package.js';
 import type { Registry } from '../registry/registry.js';
+import type { ServerMetrics } from '../http/metrics.js';
 import { AliasWatcher } from '../serving/alias-watcher.js';
 import { loadModel } from '../serving/load-model.js';
 import type { LoadedModel } from '../serving/loaded-model.js';
@@ -17,14 +18,25 @@ export async function loadEntry(
   entry: ModelEntry,
   registry: Registry | undefined,
   logger: Pick<Logger, 'info' | 'error'> | undefined,
+  metrics?: ServerMetrics,
 ): Promise<HostedEntry> {
-  const onDisposeError = (err: unknown, model: LoadedModel): void =>
-    logger?.error({ err, model: model.name, version: model.version }, 'disposing a drained version failed');
+  const hostOptions = {
+    onDisposeError: (err: unknown, model: LoadedModel): void =>
+      logger?.error({ err, model: model.name, version: model.version }, 'disposing a drained version failed'),
+    ...(entry.limits ? { limits: entry.limits } : {}),
+    ...(metrics ? { onReject: (reason: string) => metrics.rejected.inc({ model: entry.name, reason }) } : {}),
+  };
+  const modelOptions = {
+    name: entry.name,
+    ...(entry.session ? { session: entry.session } : {}),
+    ...(entry.batching ? { batching: entry.batching } : {}),
+    ...(metrics ? { observer: (version: string) => metrics.batchObserver(entry.name, version) } : {}),
+  };
 
   if (entry.path !== undefined) {
     const pkg = await readPackage(entry.path, { name: entry.name, ...(entry.labels ? { labelsFile: entry.labels } : {}) });
-    const model = await loadModel(pkg, { name: entry.name, ...(entry.session ? { session: entry.session } : {}) });
-    return { host: new ModelHost(model, { onDisposeError }) };
+    const model = await loadModel(pkg, modelOptions);
+    return { host: new ModelHost(model, hostOptions) };
   }
 
   const ref = entry.ref ?? '';
@@ -35,12 +47,12 @@ export async function loadEntry(
       key: `${version.name}:${version.version}:${version.digest}`,
       load: async () => {
         const pkg = await readPackage(version.localPath, { name: entry.name, ...(entry.labels ? { labelsFile: entry.labels } : {}) });
-        return loadModel(pkg, { name: entry.name, version: String(version.version), ...(entry.session ? { session: entry.session } : {}) });
+        return loadModel(pkg, { ...modelOptions, version: String(version.version) });
       },
     };
   };
   const first = await resolveNow();
-  const host = new ModelHost(await first.load(), { onDisposeError });
+  const host = new ModelHost(await first.load(), hostOptions);
   // A pinned version (name:3) never moves; aliases and bare names are followed.
   const pinned = /:[^@]+$/.test(ref) && !ref.includes('@');
   const interval = entry.pollIntervalMs ?? 2000;

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { ServerMetrics } from '../http/metrics.js';
 import { buildServer, type MlServer } from '../http/server.js';
 import type { AliasWatcher } from '../serving/alias-watcher.js';
 import { ModelRepository } from '../serving/model-repository.js';
@@ -28,14 +29,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const opened: OpenedRegistry | undefined = needsRegistry ? await openRegistry(config.storage) : undefined;
   const repository = new ModelRepository();
   const watchers: AliasWatcher[] = [];
+  const metrics = new ServerMetrics();
+  metrics.trackInFlight(() => repository.names().map((name) => [name, repository.get(name).inFlight]));
   try {
     for (const entry of config.models) {
-      const { host, watcher } = await loadEntry(entry, opened?.registry, log);
+      const { host, watcher } = await loadEntry(entry, opened?.registry, log, metrics);
       repository.add(entry.name, host);
       if (watcher) watchers.push(watcher);
       log?.info({ model: entry.name, version: host.current.version, source: entry.path ?? entry.ref }, 'model loaded');
     }
-    const server = await buildServer({ repository, logger, bodyLimit: config.server.bodyLimit });
+    const server = await buildServer({ repository, logger, metrics, bodyLimit: config.server.bodyLimit });
     const address = await server.app.listen({ host: config.server.host, port: config.server.port });
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>

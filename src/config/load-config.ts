@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { MlError } from '../errors/ml-error.js';
+import { formatIssues } from '../package/format-issues.js';
 import { interpolateEnv } from './interpolate.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -34,7 +34,7 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
 export function resolveConfig(raw: unknown, file = '<inline>'): Config {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new MlError('CONFIG_INVALID', { path: file, problems: formatIssues(parsed.error.issues) });
+    throw new MlError('CONFIG_INVALID', { path: file, problems: formatIssues(parsed.error.issues, { root: '(root)', separator: '\n', bullet: '  - ' }) });
   }
   const base = file === '<inline>' ? process.cwd() : path.dirname(path.resolve(file));
   const cfg = parsed.data;
@@ -50,9 +50,6 @@ export function resolveConfig(raw: unknown, file = '<inline>'): Config {
   return deepFreeze(resolved);
 }
 
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((i) => `  - ${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
-}
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {

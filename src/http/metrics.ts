@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BatchObserver } from '../serving/batching/index.js';
 
 /** Prometheus metrics of one server, on a registry of its own (not prom-client's global one). */
 export class ServerMetrics {
@@ -25,6 +26,76 @@ export class ServerMetrics {
     labelNames: ['model', 'version'] as const,
     registers: [this.registry],
   });
+
+  /** Triton's split: executions (batches run) vs inferences (rows). */
+  readonly executions = new Counter({
+    name: 'mlpatterns_executions_total',
+    help: 'Model executions (one per batch run), by model and version',
+    labelNames: ['model', 'version'] as const,
+    registers: [this.registry],
+  });
+
+  readonly batchSize = new Histogram({
+    name: 'mlpatterns_batch_size',
+    help: 'Rows per model execution',
+    labelNames: ['model'] as const,
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+    registers: [this.registry],
+  });
+
+  readonly queueDuration = new Histogram({
+    name: 'mlpatterns_queue_duration_seconds',
+    help: 'Time a request waited in the batch queue before its execution started',
+    labelNames: ['model'] as const,
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+
+  readonly computeDuration = new Histogram({
+    name: 'mlpatterns_compute_duration_seconds',
+    help: 'Time one model execution took (the whole batch)',
+    labelNames: ['model'] as const,
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+
+  readonly rejected = new Counter({
+    name: 'mlpatterns_rejected_total',
+    help: 'Requests refused without running: in_flight (admission), queue_full, deadline, closed',
+    labelNames: ['model', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  #readInFlight: () => Iterable<[model: string, inFlight: number]> = () => [];
+
+  /** Read at scrape time (prom-client calls collect), so the request path pays nothing for it. */
+  readonly inFlight = new Gauge({
+    name: 'mlpatterns_in_flight',
+    help: 'Requests admitted and not yet answered, by model',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.inFlight.reset();
+      for (const [model, n] of this.#readInFlight()) this.inFlight.set({ model }, n);
+    },
+  });
+
+  trackInFlight(read: () => Iterable<[model: string, inFlight: number]>): void {
+    this.#readInFlight = read;
+  }
+
+  /** The observer the batcher of one model version reports to. */
+  batchObserver(model: string, version: string): BatchObserver {
+    return {
+      onBatch: ({ rows, queueUs, computeUs }) => {
+        this.executions.inc({ model, version });
+        this.batchSize.observe({ model }, rows);
+        this.computeDuration.observe({ model }, computeUs / 1e6);
+        for (const us of queueUs) this.queueDuration.observe({ model }, us / 1e6);
+      },
+      onReject: (reason) => this.rejected.inc({ model, reason }),
+    };
+  }
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'mlpatterns_' });

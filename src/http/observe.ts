@@ -1,6 +1,15 @@
+import { performance } from 'node:perf_hooks';
 import { isMlError } from '../errors/ml-error.js';
 import type { ModelLease } from '../serving/model-host.js';
 import type { ServerContext } from './context.js';
+
+/** Per-call helpers handed to the route's handler. */
+export interface CallContext {
+  /** Counts the rows inferred (the inferences metric). */
+  countRows(rows: number): void;
+  /** Deadline options for `infer`/`predict`, from the model's `limits.timeoutMs`. */
+  readonly deadline: { deadline?: number; deadlineMs?: number };
+}
 
 /**
  * Runs a prediction under a lease on the current version and records metrics.
@@ -11,15 +20,27 @@ export async function observed<T>(
   ctx: ServerContext,
   protocol: string,
   modelName: string,
-  run: (lease: ModelLease, countRows: (rows: number) => void) => Promise<T>,
+  run: (lease: ModelLease, call: CallContext) => Promise<T>,
 ): Promise<T> {
   const host = ctx.repository.get(modelName);
-  const lease = host.acquire();
+  const arrived = performance.now();
+  let lease: ModelLease;
+  try {
+    lease = host.acquire();
+  } catch (err) {
+    ctx.metrics.requests.inc({ model: modelName, version: host.current.version, protocol, status: String(isMlError(err) ? err.status : 500) });
+    throw err;
+  }
   const start = process.hrtime.bigint();
+  const timeoutMs = host.limits?.timeoutMs ?? 0;
+  const call: CallContext = {
+    countRows: (rows) => ctx.metrics.inferences.inc({ model: modelName, version: lease.model.version }, rows),
+    deadline: timeoutMs > 0 ? { deadline: arrived + timeoutMs, deadlineMs: timeoutMs } : {},
+  };
   const labels = { model: modelName, version: lease.model.version, protocol };
   let status = 200;
   try {
-    return await run(lease, (rows) => ctx.metrics.inferences.inc({ model: modelName, version: lease.model.version }, rows));
+    return await run(lease, call);
   } catch (err) {
     status = isMlError(err) ? err.status : 500;
     throw err;

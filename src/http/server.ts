@@ -1,4 +1,5 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { MlError } from '../errors/ml-error.js';
 import type { Logger } from 'pino';
 import type { ModelRepository } from '../serving/model-repository.js';
 import type { ServerContext } from './context.js';
@@ -9,6 +10,18 @@ import { docsRoutes } from './routes/docs.js';
 import { oipRoutes } from './routes/oip.js';
 import { operationsRoutes } from './routes/operations.js';
 import { predictRoutes } from './routes/predict.js';
+
+const HEALTH_ROUTES = /^\/(v2\/health\/|health$|v2\/models\/[^/]+(\/versions\/[^/]+)?\/ready$)/;
+
+function isHealthRoute(url: string): boolean {
+  return HEALTH_ROUTES.test(url.split('?')[0] ?? '');
+}
+
+/** Errors Fastify raises before routing (a malformed URL): same error shape, same request id header. */
+function frameworkErrorHandler(error: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const err = new MlError('INVALID_REQUEST', { reason: error.message }, { cause: error });
+  void reply.header(REQUEST_ID_HEADER, req.id).status(err.status).send(err.toJSON());
+}
 
 export interface BuildServerOptions {
   readonly repository: ModelRepository;
@@ -38,18 +51,23 @@ export async function buildServer(options: BuildServerOptions): Promise<MlServer
     requestIdHeader: false,
     // One log line per request, written by our onResponse hook, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // Our onRequest hook answers 503 SHUTTING_DOWN in our error shape instead.
+    return503OnClosing: false,
+    frameworkErrors: frameworkErrorHandler,
   });
   const metrics = options.metrics ?? new ServerMetrics();
   let shuttingDown = false;
   const ctx: ServerContext = { repository: options.repository, metrics, isShuttingDown: () => shuttingDown };
 
-  // Binary OIP requests arrive as raw bytes; text/plain is not an accepted body type.
+  // Any non-JSON body (binary OIP requests, and tritonclient's, which carry no
+  // Content-Type) arrives as raw bytes; each route decides what it accepts.
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.addHook('onRequest', async (req, reply) => {
     void reply.header(REQUEST_ID_HEADER, req.id);
+    // While draining, only health checks are answered (so load balancers see not-ready).
+    if (shuttingDown && !isHealthRoute(req.url)) throw new MlError('SHUTTING_DOWN');
   });
   // While draining, tell keep-alive clients to hang up after their answer: an idle
   // kept-alive socket would otherwise hold the server open until its keep-alive timeout.

@@ -3,7 +3,7 @@ import type { TensorSpec } from '../tensor/tensor.js';
 import { classifyModel, type ModelKind } from './classify-model.js';
 import { normalizeDomain } from './graph-queries.js';
 import { int64ToNumber } from './proto.js';
-import { readOnnxModel } from './read-model.js';
+import { readOnnxModel, type ModelWithGraph } from './read-model.js';
 import { isTensorValue, tensorSpecOf } from './value-info.js';
 
 export type { ModelKind } from './classify-model.js';
@@ -40,7 +40,11 @@ export interface OnnxModelInfo {
  * @throws MlError INVALID_MODEL_FILE for bytes that are not ONNX, or tensors of an element type we cannot carry.
  */
 export function inspectModel(bytes: Uint8Array, path = '<bytes>'): OnnxModelInfo {
-  const model = readOnnxModel(bytes, path);
+  return inspectDecoded(readOnnxModel(bytes, path), path);
+}
+
+/** `inspectModel` on an already decoded model (decoding a large graph is the costly part). */
+export function inspectDecoded(model: ModelWithGraph, path = '<bytes>'): OnnxModelInfo {
   const graph = model.graph;
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
   const specs = (values: typeof graph.input): TensorSpec[] => {

@@ -1,4 +1,4 @@
-import { readOnnxModel } from './read-model.js';
+import { readOnnxModel, type ModelWithGraph } from './read-model.js';
 import { encodeModel } from './proto.js';
 import type { GraphRewrite } from './rewrites/graph-rewrite.js';
 import { scalerToDouble } from './rewrites/scaler-to-double.js';
@@ -10,6 +10,8 @@ export interface PreparedModel {
   readonly bytes: Uint8Array;
   /** One line per change, for logs. */
   readonly rewrites: string[];
+  /** The decoded (and rewritten) model, so callers need not decode the bytes again. */
+  readonly model: ModelWithGraph;
 }
 
 /** Applied in order; each pass sees the previous passes' result. */
@@ -27,5 +29,5 @@ export function prepareForServing(bytes: Uint8Array, path = '<bytes>'): Prepared
   // readOnnxModel guarantees a graph.
   const names = new UniqueNames(model.graph);
   const rewrites = REWRITES.flatMap((rewrite) => rewrite(model, names));
-  return { bytes: rewrites.length === 0 ? bytes : encodeModel(model), rewrites };
+  return { bytes: rewrites.length === 0 ? bytes : encodeModel(model), rewrites, model };
 }

@@ -2,8 +2,10 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { MlError } from '../errors/ml-error.js';
+import { formatIssues } from './format-issues.js';
 import { readLabelsFile } from './labels.js';
 import { MANIFEST_FILE, MODEL_NAME_PATTERN, manifestSchema, type Manifest } from './manifest.js';
+import { resolveInsidePackage } from './package-path.js';
 
 /** A model package on disk: its validated manifest and resolved files. */
 export interface ModelPackage {
@@ -60,13 +62,12 @@ async function readPackageDir(dir: string, options: ReadPackageOptions): Promise
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
-    const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new MlError('INVALID_MANIFEST', { path: manifestPath, reason });
+    throw new MlError('INVALID_MANIFEST', { path: manifestPath, reason: formatIssues(parsed.error.issues, { root: '(root)' }) });
   }
   const manifest = parsed.data;
   const modelFile = manifest.model ?? (manifest.runtime === 'function' ? 'model.ts' : 'model.onnx');
-  const modelPath = path.resolve(dir, modelFile);
-  if (!modelPath.startsWith(dir + path.sep)) {
+  const modelPath = resolveInsidePackage(dir, modelFile);
+  if (modelPath === undefined) {
     throw new MlError('INVALID_MANIFEST', { path: manifestPath, reason: `model path "${modelFile}" leaves the package folder` });
   }
   const labels = await resolveLabels(manifest, dir, options.labelsFile, manifestPath);
@@ -82,7 +83,12 @@ async function resolveLabels(
   const spec = override ?? manifest.labels;
   if (spec === undefined) return undefined;
   if (Array.isArray(spec)) return spec;
-  const file = path.resolve(override ? process.cwd() : dir, spec);
+  // An override comes from the operator (flag or config file) and may be anywhere;
+  // the manifest's own labels file must be part of the package, like its model.
+  const file = override !== undefined ? path.resolve(spec) : resolveInsidePackage(dir, spec);
+  if (file === undefined) {
+    throw new MlError('INVALID_MANIFEST', { path: manifestPath, reason: `labels path "${spec}" leaves the package folder` });
+  }
   try {
     return await readLabelsFile(file);
   } catch (err) {

@@ -1,5 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * What an artifact's files are, in which order. Part of the ArtifactStore
@@ -51,4 +51,19 @@ async function walk(dir: string, prefix: string, out: ArtifactFile[], ancestors:
 
 function inodeKey(info: { dev: number; ino: number }): string {
   return `${info.dev}:${info.ino}`;
+}
+
+/**
+ * Copies an artifact's files (as `listArtifactFiles` defines them, so the copy
+ * hashes like the source) into `destination`, which must be empty or absent.
+ * The destination is created even when there is nothing to copy.
+ */
+export async function copyArtifactFiles(sourcePath: string, destination: string): Promise<void> {
+  const files = await listArtifactFiles(sourcePath);
+  await mkdir(destination, { recursive: true });
+  for (const file of files) {
+    const target = join(destination, ...file.relativePath.split('/'));
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(file.absolutePath, target);
+  }
 }

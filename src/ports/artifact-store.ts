@@ -27,4 +27,25 @@ export interface ArtifactStore {
   delete(key: string): Promise<void>;
   /** A URI naming where the key lives (`file:///...`, `s3://...`), for lineage. */
   uri(key: string): string;
+  /**
+   * A private, empty local folder for the caller to fill with an artifact's
+   * files, then `commit` under a key, ideally by moving rather than copying
+   * (the filesystem adapter stages inside its root, so the commit is a rename).
+   * Optional: without it, callers stage in a temporary folder and `put` it.
+   */
+  stage?(): Promise<StagedArtifact>;
+}
+
+/** A folder being prepared as an artifact; see `ArtifactStore.stage`. */
+export interface StagedArtifact {
+  /** The staging folder: it exists, is empty when handed out, and nobody else reads or writes it. */
+  readonly path: string;
+  /**
+   * Stores the folder's files under `key`, as `put` would (atomic; `false`
+   * when the key already held an artifact, which is kept). The folder may be
+   * consumed: after a commit, only `discard` may be called.
+   */
+  commit(key: string): Promise<boolean>;
+  /** Removes whatever is left of the staging folder. Always call it, committed or not; calling it twice is fine. */
+  discard(): Promise<void>;
 }

@@ -69,7 +69,7 @@ export interface ModelRecord {
 
 export interface ModelSummary extends ModelRecord {
   readonly latest: ModelVersion;
-  /** alias → version */
+  /** alias → version, as a null-prototype object: every alias name is an own key, nothing is inherited. */
   readonly aliases: Readonly<Record<string, number>>;
 }
 

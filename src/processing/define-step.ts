@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { MlError } from '../errors/ml-error.js';
+import { formatIssues } from '../package/format-issues.js';
 import type { ProcessingStep, Stage, StepContext } from './step.js';
 
 /** What a step factory knows about where it is being built. */
@@ -53,10 +54,4 @@ export function invalidStep(env: StepEnv, reason: string, cause?: unknown): MlEr
     { path: env.packageDir, reason: `${env.location}: ${reason}` },
     cause === undefined ? undefined : { cause },
   );
-}
-
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
 }

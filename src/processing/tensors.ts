@@ -1,3 +1,4 @@
+import { float16BitsToNumber } from '../protocol/float16.js';
 import { isFloatDType } from '../tensor/dtype.js';
 import { elementCount, type Tensor } from '../tensor/tensor.js';
 import type { StepEnv } from './define-step.js';
@@ -44,7 +45,7 @@ export function numericView(tensor: Tensor): ArrayLike<number> {
   const { data } = tensor;
   if (Array.isArray(data)) throw new TypeError(`expected a numeric tensor, got ${tensor.dtype}`);
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float64Array.from(data, Number);
-  if (tensor.dtype === 'float16') return Float64Array.from(data, halfToFloat);
+  if (tensor.dtype === 'float16') return Float64Array.from(data, float16BitsToNumber);
   return data;
 }
 
@@ -52,16 +53,6 @@ export function numericView(tensor: Tensor): ArrayLike<number> {
 export function rowsOf(tensor: Tensor): { rows: number; cols: number } {
   const [rows, ...rest] = tensor.shape;
   return rows === undefined ? { rows: 1, cols: 1 } : { rows, cols: elementCount(rest) };
-}
-
-/** IEEE 754 half-precision bits to a number (Node 20 has no Float16Array). */
-export function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
 /** Size of the last axis (the features of a row); a scalar counts as one feature. */

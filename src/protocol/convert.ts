@@ -1,5 +1,6 @@
 import type { DType, TensorData } from '../tensor/tensor.js';
 import { allocate } from '../tensor/dtype.js';
+import { markFiniteFromJson } from './finite-mark.js';
 import { checkJsonNesting, fillJson, inferJsonShape } from './json-read.js';
 
 /**
@@ -28,5 +29,6 @@ export function fromJsonData(values: unknown, dtype: DType, inputName: string): 
   for (const d of shape) count *= d;
   const data = allocate(dtype, count);
   fillJson(values, shape, dtype, data, 0, ctx);
+  markFiniteFromJson(data, dtype);
   return { data, shape };
 }

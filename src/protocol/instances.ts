@@ -2,6 +2,7 @@ import type { NamedTensors, Tensor, TensorSpec } from '../tensor/tensor.js';
 import { allocate } from '../tensor/dtype.js';
 import { MlError, isMlError } from '../errors/ml-error.js';
 import { formatNames, formatShape, isJsonObject, jsonTypeName } from './format.js';
+import { markFiniteFromJson } from './finite-mark.js';
 import { checkJsonNesting, fillJson, inferJsonShape, type JsonReadContext } from './json-read.js';
 
 /**
@@ -27,7 +28,8 @@ export function instancesToTensors(instances: readonly unknown[], inputs: readon
   if (instances.length === 0) throw new MlError('EMPTY_BATCH', {});
   const [only] = inputs;
   if (only === undefined) throw new MlError('INTERNAL', { reason: 'the signature declares no inputs' });
-  const tensors: NamedTensors = {};
+  // Null prototype: an input named "__proto__" is an ordinary key, not the object's prototype.
+  const tensors = Object.create(null) as NamedTensors;
   if (inputs.length === 1 && !isJsonObject(instances[0])) {
     tensors[only.name] = batchInput(instances, only, undefined);
     return tensors;
@@ -73,6 +75,7 @@ function batchInput(instances: readonly unknown[], spec: TensorSpec, key: string
     ctx.instance = i;
     fillJson(rowOf(instances[i]), rowShape, spec.dtype, data, i * rowSize, ctx);
   }
+  markFiniteFromJson(data, spec.dtype);
   return { dtype: spec.dtype, shape: fitRank([instances.length, ...rowShape], spec.shape), data };
 }
 

@@ -31,7 +31,9 @@ export function decodeBinaryInferRequest(body: Uint8Array, headerLength: number)
   }
   const raw = parseInferRequestObject(parseHeader(body, headerLength));
 
-  const inputs: NamedTensors = {};
+  // Null prototype: an input named "__proto__" stays an input (then UNKNOWN_INPUT unless the
+  // model has one) instead of replacing the object's prototype and vanishing.
+  const inputs = Object.create(null) as NamedTensors;
   let pos = headerLength;
   for (const input of raw.inputs) {
     if (input.binaryDataSize === undefined) {

@@ -17,7 +17,9 @@ export type { InferRequest, InferResponseInit, OipInferResponse, OipResponseOutp
  */
 export function decodeInferRequest(body: unknown): InferRequest {
   const raw = parseInferRequestObject(body);
-  const inputs: NamedTensors = {};
+  // Null prototype: an input named "__proto__" stays an input (then UNKNOWN_INPUT unless the
+  // model has one) instead of replacing the object's prototype and vanishing.
+  const inputs = Object.create(null) as NamedTensors;
   for (const input of raw.inputs) {
     if (input.binaryDataSize !== undefined) {
       throw new MlError('INVALID_BINARY_PAYLOAD', {

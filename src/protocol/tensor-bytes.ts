@@ -8,7 +8,8 @@ import { formatShape, plural } from './format.js';
  * Tensor data <-> the binary tensor extension's wire bytes: little-endian,
  * row-major, no padding; BOOL one byte 0/1; BYTES a 4-byte little-endian
  * length before each element. On little-endian hosts (every platform Node
- * ships for in practice) fixed-width data is a single memcpy each way.
+ * ships for in practice) fixed-width data is used in place where it can be:
+ * a view on the request body when aligned, one memcpy otherwise.
  */
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -26,14 +27,46 @@ export function decodeTensorBytes(bytes: Uint8Array, dtype: DType, shape: readon
       reason: `input "${input}" (${toOipDatatype(dtype)}, shape ${formatShape(shape)}) needs ${count * width} bytes but binary_data_size is ${bytes.length}`,
     });
   }
-  // Copy into a fresh, aligned buffer: the body slice may sit at any offset, and
-  // runtimes may keep the tensor after the request body is released.
+  // A typed array over the body's own bytes, when they can be read in place: little-endian
+  // host, and the slice starts at a multiple of the element width (typed arrays require it).
+  // The tensor then keeps the body's buffer alive for as long as it lives, which is what a
+  // copy would cost anyway. The body is not reused after decoding, so sharing it is safe.
+  if (HOST_LITTLE_ENDIAN && bytes.byteOffset % width === 0) {
+    const data = typedView(dtype, bytes, count);
+    if (dtype === 'bool') checkBools(bytes, input);
+    return data;
+  }
+  // Misaligned (the JSON header's length decides where the slice starts) or big-endian: copy.
   const data = allocate(dtype, count) as Exclude<TensorData, string[]>;
   const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   view.set(bytes);
   if (!HOST_LITTLE_ENDIAN) swapBytes(view, width);
   if (dtype === 'bool') checkBools(view, input);
   return data;
+}
+
+type FixedWidthDType = Exclude<DType, 'string'>;
+
+/** The typed array class tensor.ts assigns to each fixed-width dtype (float16 travels as Uint16 bits). */
+const ARRAY_CLASS = {
+  float32: Float32Array,
+  float64: Float64Array,
+  float16: Uint16Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint64: BigUint64Array,
+  bool: Uint8Array,
+} as const satisfies Record<FixedWidthDType, unknown>;
+
+/** `count` elements of `dtype` over `bytes` without copying; the offset must be aligned. */
+function typedView(dtype: FixedWidthDType, bytes: Uint8Array, count: number): Exclude<TensorData, string[]> {
+  // A request body is never a SharedArrayBuffer.
+  return new ARRAY_CLASS[dtype](bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
 }
 
 function checkBools(bytes: Uint8Array, input: string): void {

@@ -2,6 +2,7 @@ import type { DType, NamedTensors, Signature, Tensor, TensorData, TensorSpec } f
 import { elementCount } from '../tensor/tensor.js';
 import { toOipDatatype } from '../tensor/dtype.js';
 import { MlError } from '../errors/ml-error.js';
+import { isFiniteFromJson } from './finite-mark.js';
 import { isFloat16NonFinite } from './float16.js';
 import { formatNames, formatShape } from './format.js';
 
@@ -64,6 +65,9 @@ export function validateTensor(tensor: Tensor, spec: TensorSpec): void {
       reason: `shape ${formatShape(shape)} has ${count} elements but the data has ${tensor.data.length}`,
     });
   }
+  // Data filled from JSON was checked value by value as it was read; binary payloads and
+  // tensors built in code can carry NaN/±Infinity, so they are scanned here.
+  if (isFiniteFromJson(tensor.data)) return;
   const bad = firstNonFinite(tensor);
   if (bad >= 0) throw new MlError('NON_FINITE_NUMBER', { input, index: bad });
 }

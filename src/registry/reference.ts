@@ -54,16 +54,27 @@ export function formatReference(ref: ModelReference): string {
 /**
  * Names become artifact keys and folder names, so besides MODEL_NAME_PATTERN
  * (which already excludes "/" and control characters) ".." is refused too.
+ * They also become keys of plain objects (alias maps, JSON bodies), so the
+ * names of Object.prototype's members (`__proto__`, `constructor`,
+ * `toString`, ...) and `prototype` are refused: as keys they would be
+ * dropped or would reach the prototype instead of the data.
  */
 export function assertModelName(name: string): void {
-  if (!MODEL_NAME_PATTERN.test(name) || name.includes('..')) {
-    throw new MlError('INVALID_MODEL_NAME', { name: printable(name) });
-  }
+  if (!isValidName(name)) throw new MlError('INVALID_MODEL_NAME', { name: printable(name) });
 }
 
 /** Aliases follow the model-name rules. */
 export function isValidAlias(alias: string): boolean {
-  return MODEL_NAME_PATTERN.test(alias) && !alias.includes('..');
+  return isValidName(alias);
+}
+
+function isValidName(name: string): boolean {
+  return MODEL_NAME_PATTERN.test(name) && !name.includes('..') && !isPrototypeKey(name);
+}
+
+/** True for keys that mean something to every plain object: Object.prototype's members and `prototype`. */
+export function isPrototypeKey(key: string): boolean {
+  return key === 'prototype' || key in Object.prototype;
 }
 
 export function assertAlias(name: string, alias: string): void {

@@ -1,5 +1,5 @@
 import { MlError } from '../errors/ml-error.js';
-import type { ArtifactStore } from '../ports/artifact-store.js';
+import type { ArtifactStore, StagedArtifact } from '../ports/artifact-store.js';
 import type {
   AliasChange,
   AliasChangeInfo,
@@ -8,9 +8,9 @@ import type {
   ModelSummary,
   ModelVersion,
 } from '../ports/metadata-store.js';
-import { withArtifactView } from './artifact-view.js';
 import { assertAlias, assertModelName, DEFAULT_ALIAS, parseReference, type ModelReference } from './reference.js';
-import { digestSource, inspectSource, invalidSource, type ModelSource } from './source.js';
+import { inspectSource, invalidSource, storeFailure, type ModelSource } from './source.js';
+import { digestStaged, renameStagedPath, stageInTemporaryFolder, stageSource } from './staging.js';
 import { assertTags } from './tags.js';
 import type { RegisterOptions, RegisteredVersion, ResolvedVersion, ValidatedInfo } from './types.js';
 
@@ -37,6 +37,13 @@ export class Registry {
    * Validates, hashes and stores a model file or package folder as the next
    * version, or returns the existing version when the model already has
    * these exact bytes. Aliases and tags are applied either way.
+   *
+   * The source is read once: its files are copied to a private staging
+   * folder, and that copy is what is hashed, validated and then moved into
+   * place. A source that changes during the registration cannot make the
+   * stored bytes differ from the validated ones or from the digest. When
+   * anything fails before the version row is written, the staging folder is
+   * removed and nothing is visible.
    */
   async register(options: RegisterOptions): Promise<RegisteredVersion> {
     const { name } = options;
@@ -44,15 +51,21 @@ export class Registry {
     for (const alias of options.alias ?? []) assertAlias(name, alias);
     assertTags(options.tags ?? {});
     const source = await inspectSource(options.path);
-    // Before anything is written: a model that fails validation leaves no trace.
-    const validated = await this.validate(source, options);
-    const { digest, sizeBytes } = await digestSource(source);
-
-    const existing = await this.metadata.findVersionByDigest(name, digest);
-    const { version, created } =
-      existing === undefined
-        ? await this.store(source, digest, sizeBytes, validated, options)
-        : { version: existing, created: false };
+    const staged = await this.stage();
+    let result: { version: ModelVersion; created: boolean };
+    try {
+      await stageSource(source, staged.path);
+      const { digest, sizeBytes } = await digestStaged(staged.path, source);
+      const validated = await this.validate(staged.path, source, options);
+      const existing = await this.metadata.findVersionByDigest(name, digest);
+      result =
+        existing === undefined
+          ? await this.store(staged, source, digest, sizeBytes, validated, options)
+          : { version: existing, created: false };
+    } finally {
+      await staged.discard().catch(() => undefined);
+    }
+    const { version, created } = result;
     if (!created && options.tags !== undefined) await this.metadata.setTags(name, version.version, options.tags);
     const change = { actor: options.actor, reason: options.reason };
     for (const alias of options.alias ?? []) await this.metadata.setAlias(name, alias, version.version, change);
@@ -142,18 +155,29 @@ export class Registry {
     return this.metadata.getTags(name, version);
   }
 
-  private async validate(source: ModelSource, options: RegisterOptions): Promise<ValidatedInfo> {
-    const { validate } = options;
-    if (validate === undefined) return {};
+  /** The store's own staging (committed by a rename) or, for stores without one, a temporary folder that is `put`. */
+  private async stage(): Promise<StagedArtifact> {
     try {
-      return await withArtifactView(source.path, source.isFile, validate);
+      return this.artifacts.stage !== undefined ? await this.artifacts.stage() : await stageInTemporaryFolder(this.artifacts);
     } catch (err) {
-      throw invalidSource(source.path, err);
+      throw storeFailure(err);
     }
   }
 
-  /** Copies the artifact, then writes the row; a failed write takes its copy back out. */
+  /** Runs the validator on the staged copy; errors name the source, not the staging folder. */
+  private async validate(stagedPath: string, source: ModelSource, options: RegisterOptions): Promise<ValidatedInfo> {
+    const { validate } = options;
+    if (validate === undefined) return {};
+    try {
+      return await validate(stagedPath);
+    } catch (err) {
+      throw invalidSource(source.path, renameStagedPath(err, stagedPath, source));
+    }
+  }
+
+  /** Moves the staged copy into place, then writes the row. */
   private async store(
+    staged: StagedArtifact,
     source: ModelSource,
     digest: string,
     sizeBytes: number,
@@ -162,7 +186,7 @@ export class Registry {
   ): Promise<{ version: ModelVersion; created: boolean }> {
     const { name } = options;
     const key = artifactKey(name, digest);
-    const copied = await this.artifacts.put(key, source.path).catch((err: unknown) => {
+    await staged.commit(key).catch((err: unknown) => {
       throw storeFailure(err);
     });
     try {
@@ -186,7 +210,11 @@ export class Registry {
       // A concurrent register of the same bytes won: its row points at the same artifact.
       const winner = await this.metadata.findVersionByDigest(name, digest).catch(() => undefined);
       if (winner !== undefined) return { version: winner, created: false };
-      if (copied) await this.artifacts.delete(key).catch(() => undefined);
+      // The artifact stays, even when this call stored it. Its key is its content, so a concurrent
+      // register of the same bytes may have found it in place (its put returned false) and be about
+      // to write a row pointing at it: deleting it here could leave that row without an artifact.
+      // An artifact no version references is harmless (the next register of these bytes reuses it),
+      // and a later `gc` can sweep such orphans.
       throw err;
     }
   }
@@ -214,10 +242,4 @@ export class Registry {
     assertModelName(name);
     if ((await this.metadata.getModel(name)) === undefined) throw new MlError('MODEL_NOT_FOUND', { name });
   }
-}
-
-function storeFailure(err: unknown): MlError {
-  if (err instanceof MlError) return err;
-  const reason = err instanceof Error ? err.message : String(err);
-  return new MlError('STORE_UNAVAILABLE', { reason: `cannot store the artifact: ${reason}` }, { cause: err });
 }

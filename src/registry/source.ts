@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { MlError } from '../errors/ml-error.js';
-import { digestArtifact, type ArtifactDigest } from '../ports/artifact-digest.js';
 
 /** A model file or package folder about to be registered. */
 export interface ModelSource {
@@ -21,17 +20,15 @@ export async function inspectSource(path: string): Promise<ModelSource> {
   return { path: absolute, isFile: true, format: extname(absolute).slice(1).toLowerCase() || 'file' };
 }
 
-/** Digest of the source; refuses an empty folder, which no runtime could serve. */
-export async function digestSource(source: ModelSource): Promise<ArtifactDigest> {
-  const digest = await digestArtifact(source.path).catch((err: unknown) => {
-    throw invalidSource(source.path, err);
-  });
-  if (digest.fileCount === 0) throw invalidSource(source.path, 'the folder holds no files');
-  return digest;
-}
-
 export function invalidSource(path: string, reason: unknown): MlError {
   if (reason instanceof MlError) return reason;
   const text = reason instanceof Error ? reason.message : String(reason);
   return new MlError('INVALID_MODEL_FILE', { path, reason: text }, reason instanceof Error ? { cause: reason } : {});
+}
+
+/** A failure of the artifact store (not of the model): STORE_UNAVAILABLE, 503. */
+export function storeFailure(err: unknown): MlError {
+  if (err instanceof MlError) return err;
+  const reason = err instanceof Error ? err.message : String(err);
+  return new MlError('STORE_UNAVAILABLE', { reason: `cannot store the artifact: ${reason}` }, { cause: err });
 }

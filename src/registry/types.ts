@@ -18,9 +18,11 @@ export interface ValidatedInfo {
 }
 
 /**
- * Checks a model before anything is stored. Receives a local folder laid out
- * as the stored artifact will be (a bare file appears inside a folder under
- * its own name); throws to refuse the model.
+ * Checks a model before anything is stored. Receives the staged copy that
+ * will be stored if the check passes: a private folder laid out as the
+ * artifact (a bare file appears inside it under its own name). Throws to
+ * refuse the model; paths of the staging folder in its error are reported
+ * as the source's path.
  */
 export type ModelValidator = (localDir: string) => Promise<ValidatedInfo>;
 
@@ -28,7 +30,7 @@ export interface RegisterOptions extends AliasChangeInfo {
   readonly name: string;
   /** A model file (e.g. `model.onnx`) or a package folder. */
   readonly path: string;
-  /** Runs on the source before anything is written. @default no validation */
+  /** Runs on the staged copy of the source before anything is visible in the stores. @default no validation */
   readonly validate?: ModelValidator | undefined;
   /** Aliases to point at the version (also when it already existed). @default [] */
   readonly alias?: readonly string[] | undefined;

@@ -11,6 +11,8 @@ export interface VersionResolver {
 export interface AliasWatcherOptions {
   /** Poll period in ms. @default 2000 */
   readonly intervalMs?: number;
+  /** How long a version that failed to load is left alone before it is tried again. @default max(10 × interval, 10 s) */
+  readonly retryFailedAfterMs?: number;
   readonly logger?: Pick<Logger, 'info' | 'error'>;
 }
 
@@ -24,7 +26,7 @@ export class AliasWatcher {
   readonly #timer: NodeJS.Timeout;
   #currentKey: string;
   #checking: Promise<void> | undefined;
-  #failedKey: string | undefined;
+  #failed: { key: string; at: number } | undefined;
   #closed = false;
 
   constructor(
@@ -45,11 +47,14 @@ export class AliasWatcher {
     return this.#checking;
   }
 
+  /** Resolves once the reference's current version serves (not when the old one has drained). */
   async #check(): Promise<void> {
     if (this.#closed) return;
+    let attempted: string | undefined;
     try {
       const { key, load } = await this.resolver.current();
-      if (key === this.#currentKey || key === this.#failedKey) return;
+      if (key === this.#currentKey || this.#recentlyFailed(key)) return;
+      attempted = key;
       const next = await load();
       if (this.#closed) {
         await next.dispose();
@@ -57,15 +62,21 @@ export class AliasWatcher {
       }
       const previous = this.host.current.version;
       this.#currentKey = key;
-      this.#failedKey = undefined;
+      this.#failed = undefined;
+      this.host.swap(next);
       this.options.logger?.info({ model: this.name, from: previous, to: next.version }, 'model version switched');
-      await this.host.swap(next);
     } catch (err) {
       this.options.logger?.error({ model: this.name, err }, 'could not follow the model reference; still serving the current version');
-      // Don't retry a broken version on every tick; a further alias move is tried again.
-      const resolved = await this.resolver.current().catch(() => undefined);
-      if (resolved) this.#failedKey = resolved.key;
+      // A broken version is not retried on every tick, but it is retried: the failure may be transient.
+      if (attempted !== undefined) this.#failed = { key: attempted, at: Date.now() };
     }
+  }
+
+  #recentlyFailed(key: string): boolean {
+    if (this.#failed?.key !== key) return false;
+    const interval = this.options.intervalMs ?? 2000;
+    const backoff = this.options.retryFailedAfterMs ?? Math.max(10 * interval, 10_000);
+    return Date.now() - this.#failed.at < backoff;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import type { SessionOptions } from '../config/schema.js';
+import { performance } from 'node:perf_hooks';
+import type { BatchingOptions, SessionOptions } from '../config/schema.js';
 import { MlError } from '../errors/ml-error.js';
 import type { ModelPackage } from '../package/read-package.js';
 import { buildSteps } from '../processing/build.js';
@@ -7,8 +8,9 @@ import type { StepContext } from '../processing/step.js';
 import { loadFunctionModel } from '../runtime/function/load.js';
 import { loadOnnxModel } from '../runtime/onnx/onnx-serving-function.js';
 import type { ServingFunction } from '../runtime/serving-function.js';
-import type { NamedTensors, Signature } from '../tensor/tensor.js';
+import type { NamedTensors, Signature, TensorSpec } from '../tensor/tensor.js';
 import { autoLabels } from './auto-labels.js';
+import { DynamicBatcher, type BatchObserver } from './batching/index.js';
 import type { InferOptions, InferResult, LoadedModel } from './loaded-model.js';
 
 export interface LoadModelOptions {
@@ -17,6 +19,10 @@ export interface LoadModelOptions {
   /** Version reported to clients. @default the manifest's version, else "1" */
   readonly version?: string;
   readonly session?: SessionOptions;
+  /** Dynamic batching of executions; absent = each request runs on its own. */
+  readonly batching?: BatchingOptions;
+  /** Told about every execution (rows, queue and compute time) and every refusal. */
+  readonly observer?: BatchObserver | ((version: string) => BatchObserver);
 }
 
 /** Turns a package into a LoadedModel: runtime, processing steps, labels. */
@@ -30,14 +36,20 @@ export async function loadModel(pkg: ModelPackage, options: LoadModelOptions = {
     ]);
     const labels = usableLabels(pkg, fn);
     const signatures = clientSignatures(pkg, fn);
-    const allOutputs = [...new Set(Object.values(fn.signatures).flatMap((s) => s.outputs.map((o) => o.name)))];
+    const outputSpecs = uniqueOutputs(fn);
+    const graphOutputs = outputSpecs.map((o) => o.name);
+    const availableOutputs = (signature: string): readonly string[] =>
+      manifest.runtime === 'onnx' ? graphOutputs : (fn.signatures[signature]?.outputs.map((o) => o.name) ?? []);
     const name = options.name ?? manifest.name;
+    const version = options.version ?? manifest.version ?? '1';
+    const observer = typeof options.observer === 'function' ? options.observer(version) : options.observer;
+    const execute = executor(name, fn, options.batching, observer);
 
     const infer = async (inputs: NamedTensors, opts: InferOptions = {}): Promise<InferResult> => {
       const signature = opts.signature ?? fn.defaultSignature;
       let ctx: StepContext = { tensors: inputs, extras: {}, ...(labels ? { labels } : {}) };
       if (pre.length > 0) ctx = await runSteps(pre, ctx);
-      const outputs = await fn.run(ctx.tensors, { signature, ...(opts.outputs ? { outputs: opts.outputs } : {}) });
+      const outputs = await execute(ctx.tensors, signature, opts);
       let post$: StepContext = { tensors: outputs, extras: ctx.extras, ...(labels ? { labels } : {}) };
       if (post.length > 0) post$ = await runSteps(post, post$);
       const predictedLabels = post$.predictedLabels ?? (labels ? autoLabels(post$.tensors, labels) : undefined);
@@ -46,21 +58,75 @@ export async function loadModel(pkg: ModelPackage, options: LoadModelOptions = {
 
     return {
       name,
-      version: options.version ?? manifest.version ?? '1',
+      version,
       pkg,
       fn,
       signatures,
       defaultSignature: fn.defaultSignature,
       ...(labels ? { labels } : {}),
       platform: manifest.runtime === 'onnx' ? 'onnxruntime_onnx' : 'mlpatterns_function',
-      allOutputs,
+      availableOutputs,
+      outputSpecs,
       infer,
-      dispose: () => fn.dispose(),
+      dispose: async () => {
+        await execute.close();
+        await fn.dispose();
+      },
     };
   } catch (err) {
     await fn.dispose();
     throw err;
   }
+}
+
+/** Every output spec across signatures, each once. */
+function uniqueOutputs(fn: ServingFunction): TensorSpec[] {
+  const seen = new Map<string, TensorSpec>();
+  for (const sig of Object.values(fn.signatures)) for (const o of sig.outputs) seen.set(o.name, o);
+  return [...seen.values()];
+}
+
+interface Executor {
+  (inputs: NamedTensors, signature: string, opts: InferOptions): Promise<NamedTensors>;
+  close(): Promise<void>;
+}
+
+/**
+ * How one inference reaches the runtime: through the dynamic batcher, or
+ * straight to `fn.run`. Both honour the deadline and report executions.
+ */
+function executor(name: string, fn: ServingFunction, batching: BatchingOptions | undefined, observer: BatchObserver | undefined): Executor {
+  const outputsOf = (signature: string, opts: InferOptions): readonly string[] =>
+    opts.outputs ?? fn.signatures[signature]?.outputs.map((o) => o.name) ?? [];
+
+  if (batching && batching.maxBatchSize > 1) {
+    const batcher = new DynamicBatcher(name, (inputs, key) => fn.run(inputs, key), batching, observer);
+    const run = (inputs: NamedTensors, signature: string, opts: InferOptions) =>
+      batcher.submit(inputs, { signature, outputs: outputsOf(signature, opts), ...deadlineOf(opts) });
+    return Object.assign(run, { close: () => batcher.close() });
+  }
+
+  const run = async (inputs: NamedTensors, signature: string, opts: InferOptions): Promise<NamedTensors> => {
+    if (opts.deadline !== undefined && performance.now() > opts.deadline) {
+      observer?.onReject?.('deadline');
+      throw new MlError('DEADLINE_EXCEEDED', { name, deadlineMs: opts.deadlineMs ?? 0, stage: 'waiting to run' });
+    }
+    const start = performance.now();
+    const outputs = await fn.run(inputs, { signature, outputs: outputsOf(signature, opts) });
+    observer?.onBatch?.({ rows: batchRows(inputs), requests: 1, queueUs: [0], computeUs: (performance.now() - start) * 1000 });
+    return outputs;
+  };
+  return Object.assign(run, { close: async () => undefined });
+}
+
+function deadlineOf(opts: InferOptions): { deadline?: number; deadlineMs?: number } {
+  if (opts.deadline === undefined) return {};
+  return { deadline: opts.deadline, ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}) };
+}
+
+function batchRows(inputs: NamedTensors): number {
+  for (const t of Object.values(inputs)) return t.shape[0] ?? 0;
+  return 0;
 }
 
 async function loadRuntime(pkg: ModelPackage, session: SessionOptions | undefined): Promise<ServingFunction> {
@@ -77,13 +143,19 @@ async function loadRuntime(pkg: ModelPackage, session: SessionOptions | undefine
   return loadOnnxModel(pkg.modelPath, { ...(signatures ? { signatures } : {}), ...(session ? { session } : {}) });
 }
 
-/** Labels guessed from a sibling file are dropped when they don't fit the model's classes. */
+/**
+ * Labels guessed from a sibling file are dropped when they don't fit the model:
+ * the graph's class count (scikit-learn classifiers), or else the last dimension of
+ * some output (a softmax network without class metadata).
+ */
 function usableLabels(pkg: ModelPackage, fn: ServingFunction): readonly string[] | undefined {
   if (!pkg.labels) return undefined;
   if (!pkg.inferred) return pkg.labels;
-  const info = (fn as { info?: { classLabels?: readonly string[] } }).info;
-  const classes = info?.classLabels?.length;
-  return classes === pkg.labels.length ? pkg.labels : undefined;
+  const count = pkg.labels.length;
+  const classes = (fn as { info?: { classLabels?: readonly string[] } }).info?.classLabels?.length;
+  if (classes !== undefined) return classes === count ? pkg.labels : undefined;
+  const fits = uniqueOutputs(fn).some((o) => o.shape.length === 2 && o.shape[1] === count);
+  return fits ? pkg.labels : undefined;
 }
 
 /**

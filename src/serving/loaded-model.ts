@@ -1,4 +1,4 @@
-import type { NamedTensors, Signature } from '../tensor/tensor.js';
+import type { NamedTensors, Signature, TensorSpec } from '../tensor/tensor.js';
 import type { ServingFunction } from '../runtime/serving-function.js';
 import type { ModelPackage } from '../package/read-package.js';
 
@@ -15,6 +15,10 @@ export interface InferOptions {
   readonly signature?: string;
   /** Outputs to compute; defaults to the signature's. */
   readonly outputs?: readonly string[];
+  /** performance.now() time after which a request not yet running is refused (504). */
+  readonly deadline?: number;
+  /** The deadline in ms, for the error message. */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -31,8 +35,14 @@ export interface LoadedModel {
   readonly labels?: readonly string[];
   /** Open Inference Protocol platform string. */
   readonly platform: string;
-  /** Every output the model can return (for OIP requested outputs). */
-  readonly allOutputs: readonly string[];
+  /**
+   * The outputs a request on `signature` may name (Open Inference Protocol
+   * `outputs`), which are also those returned when it names none: every graph
+   * output for ONNX (as Triton does), the signature's own for function models.
+   */
+  availableOutputs(signature: string): readonly string[];
+  /** Specs of every output of the model, across signatures. */
+  readonly outputSpecs: readonly TensorSpec[];
   infer(inputs: NamedTensors, options?: InferOptions): Promise<InferResult>;
   dispose(): Promise<void>;
 }

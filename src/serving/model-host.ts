@@ -1,3 +1,5 @@
+import type { LimitsOptions } from '../config/schema.js';
+import { MlError } from '../errors/ml-error.js';
 import type { LoadedModel } from './loaded-model.js';
 
 /** A lease on one loaded version; `release` must be called exactly once. */
@@ -22,6 +24,14 @@ function newSlot(model: LoadedModel): Slot {
   return { model, inFlight: 0, retired: false, gone, markGone };
 }
 
+export interface ModelHostOptions {
+  readonly onDisposeError?: (err: unknown, model: LoadedModel) => void;
+  /** Admission limits (load shedding). @default no limit */
+  readonly limits?: LimitsOptions;
+  /** Called when a request is refused at admission. */
+  readonly onReject?: (reason: 'in_flight') => void;
+}
+
 /**
  * Holds the live version of one served model. `swap` makes a new version
  * current at once; the old one keeps serving the requests that already hold
@@ -32,10 +42,22 @@ export class ModelHost {
   #current: Slot;
   readonly #draining = new Set<Slot>();
   readonly #onDisposeError: (err: unknown, model: LoadedModel) => void;
+  readonly #options: ModelHostOptions;
+  #inFlight = 0;
 
-  constructor(initial: LoadedModel, options: { onDisposeError?: (err: unknown, model: LoadedModel) => void } = {}) {
+  constructor(initial: LoadedModel, options: ModelHostOptions = {}) {
     this.#current = newSlot(initial);
     this.#onDisposeError = options.onDisposeError ?? (() => undefined);
+    this.#options = options;
+  }
+
+  /** Requests admitted and not yet answered, across versions. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  get limits(): LimitsOptions | undefined {
+    return this.#options.limits;
   }
 
   get current(): LoadedModel {
@@ -47,9 +69,24 @@ export class ModelHost {
     return [this.#current.model, ...[...this.#draining].map((s) => s.model)];
   }
 
+  /**
+   * Admits a request on the current version. Over `limits.maxInFlight` the
+   * request is refused at once (OVERLOADED, 503 + Retry-After) instead of queueing
+   * without bound: fast failure keeps latency bounded for the admitted ones.
+   */
   acquire(): ModelLease {
+    const limits = this.#options.limits;
+    if (limits && this.#inFlight >= limits.maxInFlight) {
+      this.#options.onReject?.('in_flight');
+      throw new MlError('OVERLOADED', {
+        name: this.#current.model.name,
+        reason: `${this.#inFlight} requests in flight, limit ${limits.maxInFlight}`,
+        retryAfter: limits.retryAfterSeconds,
+      });
+    }
     const slot = this.#current;
     slot.inFlight++;
+    this.#inFlight++;
     let released = false;
     return {
       model: slot.model,
@@ -57,22 +94,27 @@ export class ModelHost {
         if (released) return;
         released = true;
         slot.inFlight--;
+        this.#inFlight--;
         if (slot.retired && slot.inFlight === 0) void this.#dispose(slot); // never rejects: errors go to onDisposeError
       },
     };
   }
 
-  /** Makes `next` current; resolves once the previous version is drained and disposed. */
-  async swap(next: LoadedModel): Promise<void> {
+  /**
+   * Makes `next` current at once. The previous version drains in the
+   * background and is disposed after its last lease; `whenDrained` waits for that.
+   */
+  swap(next: LoadedModel): void {
     const old = this.#current;
     this.#current = newSlot(next);
     old.retired = true;
-    if (old.inFlight === 0) {
-      await this.#dispose(old);
-      return;
-    }
     this.#draining.add(old);
-    await old.gone;
+    if (old.inFlight === 0) void this.#dispose(old); // never rejects: errors go to onDisposeError
+  }
+
+  /** Resolves once every replaced version has been drained and disposed. */
+  async whenDrained(): Promise<void> {
+    await Promise.all([...this.#draining].map((slot) => slot.gone));
   }
 
   /** Disposes every version; in-flight leases should be released first. */

@@ -2,7 +2,7 @@ import { MlError } from '../errors/ml-error.js';
 import { decodePredictRequest, instancesToTensors, tensorsToPredictions } from '../protocol/friendly.js';
 import { validateInputs } from '../protocol/validate.js';
 import type { Signature } from '../tensor/tensor.js';
-import type { LoadedModel } from './loaded-model.js';
+import type { InferOptions, LoadedModel } from './loaded-model.js';
 
 /** The friendly JSON response of `POST /v1/models/{name}/predict`. */
 export interface PredictResponse {
@@ -17,7 +17,8 @@ export interface PredictResponse {
 
 export function pickSignature(model: LoadedModel, requested: string | undefined): Signature {
   const name = requested ?? model.defaultSignature;
-  const sig = model.signatures[name];
+  // Own properties only: "constructor" or "toString" must be an unknown signature, not Object.prototype's.
+  const sig = Object.hasOwn(model.signatures, name) ? model.signatures[name] : undefined;
   if (!sig) {
     throw new MlError('UNKNOWN_SIGNATURE', { signature: name, expected: Object.keys(model.signatures).join(', ') });
   }
@@ -29,12 +30,17 @@ export function pickSignature(model: LoadedModel, requested: string | undefined)
  * tensors, validate against the signature, infer, and shape the answer.
  * Keys are passed through in order (keyed predictions).
  */
-export async function predict(model: LoadedModel, body: unknown, requestId: string): Promise<PredictResponse> {
+export async function predict(
+  model: LoadedModel,
+  body: unknown,
+  requestId: string,
+  options: Pick<InferOptions, 'deadline' | 'deadlineMs'> = {},
+): Promise<PredictResponse> {
   const req = decodePredictRequest(body);
   const signature = pickSignature(model, req.signature);
   const tensors = instancesToTensors(req.instances, signature.inputs);
   validateInputs(tensors, signature);
-  const result = await model.infer(tensors, { signature: signature.name });
+  const result = await model.infer(tensors, { signature: signature.name, ...options });
   const outputNames = signature.outputs.map((o) => o.name);
   const response: PredictResponse = {
     predictions: tensorsToPredictions(result.outputs, outputNames),

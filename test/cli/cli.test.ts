@@ -34,6 +34,27 @@ describe('mlpatterns CLI', () => {
     expect(await exited).toBe(0);
   });
 
+  it('serve --workers 2 shares one port, aggregates metrics across workers, and drains on SIGTERM', async () => {
+    const { url, child, exited } = await startCliServer([
+      '--model', path.join(FIXTURES, 'iris_svc.onnx'), '--name', 'iris', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--workers', '2',
+    ]);
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => postJson<{ predictions: number[][] }>(`${url}/v1/models/iris/predict`, { instances: [expected.inputs[i]] })),
+      );
+      answers.forEach((a, i) => {
+        expect(a.status).toBe(200);
+        expect(maxAbsDiff(a.body.predictions, [expected.iris_svc[i] ?? []])).toBeLessThan(1e-4);
+      });
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      // Counters are summed over both workers, whichever one answered /metrics.
+      expect(metrics).toMatch(/mlpatterns_requests_total\{[^}]*status="200"[^}]*\} 20/);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
   it('registers versions, moves aliases, lists and shows them', async () => {
     const state = ['--state-dir', path.join(dir, 'state')];
     const r1 = await runCli(['models', 'register', 'iris', path.join(FIXTURES, 'iris_svc.onnx'), '--alias', 'production', '--tag', 'team=ml', ...state]);
@@ -50,6 +71,22 @@ describe('mlpatterns CLI', () => {
     const listed = await runCli(['models', 'list', ...state]);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain('"iris"');
+  });
+
+  it('stores labels with a registered bare .onnx and serves them from the registry', async () => {
+    const state = ['--state-dir', path.join(dir, 'state-labels')];
+    const reg = await runCli(['models', 'register', 'rf', path.join(FIXTURES, 'iris_rf.onnx'), '--labels', path.join(FIXTURES, 'label.json'), '--alias', 'production', ...state]);
+    expect(reg.code, reg.stderr).toBe(0);
+    const { url, child, exited } = await startCliServer(['--model', 'rf@production', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', ...state]);
+    try {
+      const res = await postJson<{ labels: string[]; model: { version: string } }>(`${url}/v1/models/rf/predict`, { instances: [expected.inputs[0], expected.inputs[149]] });
+      expect(res.status).toBe(200);
+      expect(res.body.labels).toEqual(['setosa', 'virginica']);
+      expect(res.body.model.version).toBe('1');
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
   });
 
   it('refuses a corrupt model with a one-line error and registers nothing', async () => {

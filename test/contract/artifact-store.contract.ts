@@ -92,6 +92,41 @@ export function artifactStoreContract(open: ArtifactStoreFactory): void {
     }
   });
 
+  it('stages an artifact in a private folder and commits it under a key (when it can stage)', async () => {
+    if (store.stage === undefined) return; // optional: callers fall back to put
+    const staged = await store.stage();
+    expect(await readdir(staged.path)).toEqual([]);
+    await mkdir(join(staged.path, 'data'));
+    await writeFile(join(staged.path, 'model.onnx'), 'weights');
+    await writeFile(join(staged.path, 'data', 'labels.json'), '[]');
+    const digest = (await digestArtifact(staged.path)).digest;
+    expect(await store.exists('m/staged')).toBe(false);
+    expect(await staged.commit('m/staged')).toBe(true);
+    await staged.discard();
+    await staged.discard();
+    const local = await store.localPath('m/staged');
+    expect((await digestArtifact(local)).digest).toBe(digest);
+  });
+
+  it('keeps the stored artifact when a staged commit finds its key taken', async () => {
+    if (store.stage === undefined) return;
+    await store.put('m/k', await folder('a', { 'f.txt': 'first' }));
+    const staged = await store.stage();
+    await writeFile(join(staged.path, 'f.txt'), 'second');
+    expect(await staged.commit('m/k')).toBe(false);
+    await staged.discard();
+    expect(await readFile(join(await store.localPath('m/k'), 'f.txt'), 'utf8')).toBe('first');
+  });
+
+  it('shows nothing when a staged artifact is discarded without a commit', async () => {
+    if (store.stage === undefined) return;
+    const staged = await store.stage();
+    await writeFile(join(staged.path, 'f.txt'), 'never stored');
+    await staged.discard();
+    expect(await store.exists('m/discarded')).toBe(false);
+    await expect(readdir(staged.path)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('names where a key lives with a URI', () => {
     expect(store.uri('m/sha256-1')).toMatch(/^[a-z][a-z0-9+.-]*:\/\/.*m\/sha256-1$/);
   });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,8 +46,22 @@ describe('filesystem adapter specifics', () => {
     await writeFile(join(root, 'blocked'), 'a file where the key folder should go');
     await expect(store.put('blocked/k', source)).rejects.toThrow();
     expect(await store.exists('blocked/k')).toBe(false);
-    expect(await readdir(join(root, '.staging'))).toEqual([]);
+    // Not even the staging folder: an idle root holds artifacts only.
+    expect((await readdir(root)).sort()).toEqual(['blocked', 'm']);
     expect(await readdir(join(root, 'm'))).toEqual([]);
+  });
+
+  it('stages inside its root, so a commit is a rename and not a second copy', async () => {
+    const root = join(await freshDir(), 'artifacts');
+    const store = new FsArtifactStore({ root });
+    const staged = await store.stage();
+    expect(staged.path.startsWith(join(root, '.staging'))).toBe(true);
+    await writeFile(join(staged.path, 'model.onnx'), 'x');
+    const { ino } = await stat(join(staged.path, 'model.onnx'));
+    expect(await staged.commit('m/k')).toBe(true);
+    expect((await stat(join(root, 'm', 'k', 'model.onnx'))).ino).toBe(ino);
+    await staged.discard();
+    expect((await readdir(root)).sort()).toEqual(['m']);
   });
 
   it('does not create its root until the first put', async () => {

@@ -151,6 +151,23 @@ export function metadataStoreContract(open: MetadataStoreFactory): void {
       expect(models[0]?.aliases).toEqual({});
     });
 
+    it('lists aliases whose names are Object.prototype keys as plain data', async () => {
+      // The registry refuses such names; the store must still not lose them or touch a prototype.
+      await store.createVersion(newVersion('m', 1));
+      await store.createVersion(newVersion('m', 2));
+      await store.setAlias('m', '__proto__', 1);
+      await store.setAlias('m', 'constructor', 2);
+      await store.setAlias('m', 'production', 2);
+      const [model] = await store.listModels();
+      const aliases = model?.aliases ?? {};
+      expect(Object.keys(aliases).sort()).toEqual(['__proto__', 'constructor', 'production']);
+      expect(Object.getOwnPropertyDescriptor(aliases, '__proto__')?.value).toBe(1);
+      expect(Object.getOwnPropertyDescriptor(aliases, 'constructor')?.value).toBe(2);
+      expect(JSON.parse(JSON.stringify(aliases)) as unknown).toEqual({ production: 2, constructor: 2, ['__proto__']: 1 });
+      // Absent names read as absent, not as inherited members.
+      expect(Reflect.get(aliases, 'toString')).toBeUndefined();
+    });
+
     it('lists nothing on an empty store', async () => {
       expect(await store.listModels()).toEqual([]);
     });

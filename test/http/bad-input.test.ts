@@ -54,6 +54,10 @@ describe('bad input', () => {
     ['OIP: unknown output', () => infer({ ...oipInput({}), outputs: [{ name: 'nope' }] }), 400, 'UNKNOWN_OUTPUT'],
     ['OIP: unknown model', () => infer(oipInput({}), '/v2/models/nope/infer'), 404, 'MODEL_NOT_FOUND'],
     ['unknown route', () => app.inject({ method: 'GET', url: '/nope' }), 404, 'ROUTE_NOT_FOUND'],
+    ['signature named like an Object.prototype key', () => predict({ instances: [ROW], signature: 'constructor' }), 400, 'UNKNOWN_SIGNATURE'],
+    ['signature "toString"', () => predict({ instances: [ROW], signature: 'toString' }), 400, 'UNKNOWN_SIGNATURE'],
+    ['OIP: signature "hasOwnProperty"', () => infer({ ...oipInput({}), parameters: { signature: 'hasOwnProperty' } }), 400, 'UNKNOWN_SIGNATURE'],
+    ['malformed URL encoding', () => app.inject({ method: 'GET', url: '/v1/models/%E0%A4%A/metadata' }), 400, 'INVALID_REQUEST'],
   ];
 
   it.each(cases)('%s → %i %s', async (_name, send, status, code) => {

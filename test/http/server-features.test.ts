@@ -46,6 +46,26 @@ describe('server features over a real socket', () => {
     expect(json.outputs.find((o) => o.name === 'output_label')?.data).toEqual([0, 0, 0]);
   });
 
+  it('accepts requests without any Content-Type, as tritonclient sends them', async () => {
+    const tensor = Buffer.from(Float32Array.from(expected.inputs[0] ?? []).buffer);
+    const header = Buffer.from(
+      JSON.stringify({ inputs: [{ name: 'float_input', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: tensor.length } }] }),
+    );
+    const binary = await request(`${server.url}/v2/models/iris/infer`, {
+      method: 'POST',
+      headers: { 'inference-header-content-length': String(header.length) },
+      body: Buffer.concat([header, tensor]),
+    });
+    expect(binary.statusCode).toBe(200);
+    await binary.body.dump();
+    const json = await request(`${server.url}/v2/models/iris/infer`, {
+      method: 'POST',
+      body: Buffer.from(JSON.stringify({ inputs: [{ name: 'float_input', shape: [1, 4], datatype: 'FP32', data: expected.inputs[0] }] })),
+    });
+    expect(json.statusCode).toBe(200);
+    expect(((await json.body.json()) as { outputs: unknown[] }).outputs).toHaveLength(2);
+  });
+
   it('refuses NaN and Infinity arriving as binary tensors', async () => {
     for (const bad of [NaN, Infinity]) {
       const tensor = Buffer.from(Float32Array.from([5.1, bad, 1.4, 0.2]).buffer);
@@ -98,7 +118,9 @@ describe('server features over a real socket', () => {
   });
 
   it('exposes Prometheus metrics by model, version, protocol and status', async () => {
+    const rowsBefore = await inferences();
     await postJson(`${server.url}/v1/models/iris/predict`, { instances: expected.inputs.slice(0, 4) });
+    expect((await inferences()) - rowsBefore).toBe(4);
     await postJson(`${server.url}/v1/models/iris/predict`, { instances: [] });
     const res = await request(`${server.url}/metrics`);
     const text = await res.body.text();
@@ -109,6 +131,11 @@ describe('server features over a real socket', () => {
     expect(text).toMatch(/mlpatterns_inferences_total\{model="iris",version="1"\} \d+/);
     expect(text).toContain('mlpatterns_process_cpu_user_seconds_total');
   });
+
+  async function inferences(): Promise<number> {
+    const text = await (await request(`${server.url}/metrics`)).body.text();
+    return Number(/mlpatterns_inferences_total\{model="iris",version="1"\} (\d+)/.exec(text)?.[1] ?? 0);
+  }
 
   it('serves the OpenAPI document and a docs page', async () => {
     const doc = await getJson<{ openapi: string; paths: Record<string, unknown> }>(`${server.url}/openapi.json`);
@@ -127,11 +154,51 @@ describe('server features over a real socket', () => {
   });
 });
 
+describe('OIP on a function model with several signatures', () => {
+  const FUNCTION_MODEL = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/function-package');
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer([{ name: 'sum', path: FUNCTION_MODEL }]);
+  });
+  afterAll(async () => server.close());
+  const input = { name: 'features', datatype: 'FP32', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] };
+
+  it('returns the default signature\'s outputs, and another signature\'s on request', async () => {
+    const plain = await postJson<{ outputs: { name: string; data: number[] }[] }>(`${server.url}/v2/models/sum/infer`, { inputs: [input] });
+    expect(plain.status).toBe(200);
+    expect(plain.body.outputs.map((o) => o.name).sort()).toEqual(['n_features', 'prediction']);
+    const mean = await postJson<{ outputs: { name: string; data: number[] }[] }>(`${server.url}/v2/models/sum/infer`, {
+      inputs: [input],
+      parameters: { signature: 'mean' },
+    });
+    expect(mean.status).toBe(200);
+    expect(mean.body.outputs).toEqual([expect.objectContaining({ name: 'mean', data: [2, 5] })]);
+  });
+});
+
 describe('graceful shutdown', () => {
   const g = globalThis as { __mlpGate?: Promise<void>; __mlpEntered?: () => void };
   afterAll(() => {
     delete g.__mlpGate;
     delete g.__mlpEntered;
+  });
+
+  it('answers 503 SHUTTING_DOWN (our error shape) and not-ready while draining', async () => {
+    const server = await startTestServer([{ name: 'gated', path: GATED }]);
+    try {
+      server.server.beginShutdown();
+      const app = server.server.app;
+      const predict = await app.inject({ method: 'POST', url: '/v1/models/gated/predict', payload: { instances: [[1]] } });
+      expect(predict.statusCode).toBe(503);
+      expect(predict.json()).toMatchObject({ code: 'SHUTTING_DOWN' });
+      expect((await app.inject({ method: 'GET', url: '/v2/health/ready' })).statusCode).toBe(503);
+      const modelReady = await app.inject({ method: 'GET', url: '/v2/models/gated/ready' });
+      expect(modelReady.statusCode).toBe(503);
+      expect(modelReady.json()).toEqual({ name: 'gated', ready: false });
+      expect((await app.inject({ method: 'GET', url: '/v2/health/live' })).statusCode).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 
   it('finishes in-flight requests, refuses new ones, then closes', async () => {

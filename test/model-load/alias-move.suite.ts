@@ -35,7 +35,7 @@ export function aliasMoveSuite(metadataUrl: () => Promise<string | undefined>): 
     opened = await openRegistry({ stateDir: dir, ...(url ? { metadata: url } : {}) });
     for (const file of ['iris_svc.onnx', 'iris_rf.onnx']) {
       const source = path.join(FIXTURES, file);
-      await opened.registry.register({ name: 'iris', path: source, validate: () => validatePackage(source) });
+      await opened.registry.register({ name: 'iris', path: source, validate: (dir) => validatePackage(dir) });
     }
     await opened.registry.setAlias('iris', 'production', 1);
     // A long poll period: the test drives checks itself so that each move is awaited, not slept on.
@@ -70,9 +70,11 @@ export function aliasMoveSuite(metadataUrl: () => Promise<string | undefined>): 
     for (const target of [2, 1, 2, 1, 2]) {
       const before = outcomes.length;
       await opened.registry.setAlias('iris', 'production', target);
-      await watcher?.check(); // resolves once the new version is live and the old one drained
-      expect(server.repository.get('iris').current.version).toBe(String(target));
-      expect(server.repository.get('iris').loadedVersions).toHaveLength(1);
+      await watcher?.check(); // resolves once the new version serves
+      const host = server.repository.get('iris');
+      expect(host.current.version).toBe(String(target));
+      await host.whenDrained(); // and the old one finished its in-flight requests and was released
+      expect(host.loadedVersions).toHaveLength(1);
       // Let traffic reach the new version before moving again.
       while (outcomes.slice(before).filter((o) => o.version === String(target)).length < 5) {
         await new Promise<void>((resolve) => setImmediate(resolve));

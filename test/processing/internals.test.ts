@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { forEachLimit } from '../../src/processing/concurrency.js';
 import { imageBytes } from '../../src/processing/image/payload.js';
-import { halfToFloat, numericView, rowsOf } from '../../src/processing/tensors.js';
+import { numericView, rowsOf } from '../../src/processing/tensors.js';
+import { float16BitsToNumber } from '../../src/protocol/float16.js';
 
-describe('halfToFloat', () => {
-  it('decodes IEEE half-precision bits', () => {
-    expect(halfToFloat(0x3c00)).toBe(1);
-    expect(halfToFloat(0xc000)).toBe(-2);
-    expect(halfToFloat(0x3555)).toBeCloseTo(0.333251953125, 12);
-    expect(halfToFloat(0x7bff)).toBe(65504);
-    expect(halfToFloat(0x0001)).toBe(2 ** -24); // smallest subnormal
-    expect(halfToFloat(0x7c00)).toBe(Infinity);
-    expect(halfToFloat(0x7e00)).toBeNaN();
+describe('float16 in processing', () => {
+  it('decodes every half-precision bit pattern exactly as the protocol does (one decoder)', () => {
+    const bits = Uint16Array.from({ length: 0x10000 }, (_, i) => i);
+    const decoded = numericView({ dtype: 'float16', shape: [bits.length], data: bits });
+    const differ = bits.filter((b) => !Object.is(decoded[b], float16BitsToNumber(b)));
+    expect(Array.from(differ)).toEqual([]);
+    expect(decoded[0x3c00]).toBe(1);
+    expect(decoded[0x0001]).toBe(2 ** -24); // smallest subnormal
+    expect(decoded[0x7e00]).toBeNaN();
   });
 });
 

@@ -55,6 +55,22 @@ describe('parseReference', () => {
     expect(codeOf(ref)).toBe('INVALID_REFERENCE');
   });
 
+  const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+
+  it.each(PROTOTYPE_KEYS)('refuses %j as a model name, in every kind of reference', (key) => {
+    for (const ref of [key, `${key}@production`, `${key}:1`, `${key}:sha256:ab12cd34`]) {
+      expect(codeOf(ref), ref).toBe('INVALID_MODEL_NAME');
+    }
+  });
+
+  it.each(PROTOTYPE_KEYS)('refuses %j as an alias', (key) => {
+    expect(codeOf(`iris@${key}`)).toBe('INVALID_REFERENCE');
+  });
+
+  it('still accepts names that merely contain such a key', () => {
+    expect(parseReference('my__proto__@constructor2')).toEqual({ kind: 'alias', name: 'my__proto__', alias: 'constructor2' });
+  });
+
   it('does not echo control characters into the message', () => {
     expect(() => parseReference('x\u0001')).toThrow(/x\\u0001/);
   });

@@ -5,8 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FsArtifactStore } from '../../src/adapters/fs/index.js';
 import { openSqliteMetadataStore } from '../../src/adapters/sqlite/index.js';
 import { MlError } from '../../src/errors/ml-error.js';
-import type { MetadataStore } from '../../src/ports/metadata-store.js';
+import { digestArtifact } from '../../src/ports/artifact-digest.js';
+import type { MetadataStore, NewModelVersion } from '../../src/ports/metadata-store.js';
 import { artifactKey, Registry } from '../../src/registry/registry.js';
+import type { RegisteredVersion } from '../../src/registry/types.js';
 
 let dir: string;
 let metadata: MetadataStore;
@@ -48,6 +50,17 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   );
   expect(err, 'expected an MlError').toBeInstanceOf(MlError);
   return (err as MlError).code;
+}
+
+/** The store with some methods replaced. */
+function withMetadata(target: MetadataStore, overrides: Partial<MetadataStore>): MetadataStore {
+  return new Proxy(target, {
+    get(store, property, receiver) {
+      if (Object.hasOwn(overrides, property)) return overrides[property as keyof MetadataStore];
+      const value: unknown = Reflect.get(store, property, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(store) : value;
+    },
+  });
 }
 
 async function artifactRootEntries(): Promise<string[]> {
@@ -180,24 +193,107 @@ describe('register', () => {
     expect(code).toBe('INVALID_MANIFEST');
   });
 
-  it('takes the copied artifact back out when the version row cannot be written', async () => {
-    const failing = new Proxy(metadata, {
-      get(target, property, receiver) {
-        if (property === 'createVersion') return async () => Promise.reject(new Error('disk full'));
-        const value: unknown = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+  it('keeps the stored artifact when the version row cannot be written', async () => {
+    const failing = withMetadata(metadata, { createVersion: async () => Promise.reject(new Error('disk full')) });
     const path = await file('m.onnx', 'bytes');
     await expect(new Registry(failing, artifacts).register({ name: 'm', path })).rejects.toThrow('disk full');
-    expect(await readdir(join(dir, 'artifacts', 'm'))).toEqual([]);
     expect(await registry.list()).toEqual([]);
+    // An orphan: harmless, reused by the next register of these bytes (and for a later gc to sweep).
+    expect(await readdir(join(dir, 'artifacts', 'm'))).toHaveLength(1);
+    const again = await registry.register({ name: 'm', path });
+    expect(again.created).toBe(true);
+    expect(await readFile(join((await registry.resolve('m:1')).localPath, 'm.onnx'), 'utf8')).toBe('bytes');
+  });
+
+  it('never deletes an artifact a concurrent register of the same bytes is about to point at', async () => {
+    // A stores the artifact, then fails to write its row; meanwhile B finds the artifact in place
+    // (its put returns false) and writes its row only after A has given up.
+    const path = await file('m.onnx', 'shared bytes');
+    let bAtCreate!: () => void;
+    const bReachedCreate = new Promise<void>((resolve) => (bAtCreate = resolve));
+    let releaseB!: () => void;
+    const aDone = new Promise<void>((resolve) => (releaseB = resolve));
+    const b = new Registry(
+      withMetadata(metadata, {
+        createVersion: async (input: NewModelVersion) => {
+          bAtCreate();
+          await aDone;
+          return metadata.createVersion(input);
+        },
+      }),
+      artifacts,
+    );
+    let bRegister: Promise<RegisteredVersion> | undefined;
+    const a = new Registry(
+      withMetadata(metadata, {
+        createVersion: async () => {
+          bRegister = b.register({ name: 'm', path });
+          await bReachedCreate;
+          throw new Error('connection reset');
+        },
+      }),
+      artifacts,
+    );
+    await expect(a.register({ name: 'm', path })).rejects.toThrow('connection reset');
+    releaseB();
+    const registered = await bRegister;
+    expect(registered).toMatchObject({ version: 1, created: true });
+    const { localPath } = await registry.resolve('m:1');
+    expect(await readFile(join(localPath, 'm.onnx'), 'utf8')).toBe('shared bytes');
+  });
+
+  it('validates, hashes and stores one copy, even when the source changes while it is registered', async () => {
+    const path = await packageFolder('moving', { 'model.onnx': 'validated bytes', 'mlpatterns.model.yaml': 'name: m' });
+    const seen: string[] = [];
+    const version = await registry.register({
+      name: 'm',
+      path,
+      validate: async (localDir) => {
+        seen.push(await readFile(join(localDir, 'model.onnx'), 'utf8'));
+        // Someone rewrites the source after it was validated.
+        await writeFile(join(path, 'model.onnx'), 'swapped bytes');
+        return {};
+      },
+    });
+    expect(seen).toEqual(['validated bytes']);
+    const { localPath } = await registry.resolve('m:1');
+    expect(await readFile(join(localPath, 'model.onnx'), 'utf8')).toBe('validated bytes');
+    expect((await digestArtifact(localPath)).digest).toBe(version.digest);
+    expect(version.sizeBytes).toBe('validated bytes'.length + 'name: m'.length);
+    expect(await artifactRootEntries()).toEqual(['m']); // the staging folder is gone
+  });
+
+  it('names the source, not the staging folder, in a validator error', async () => {
+    const path = await file('m.onnx', 'x');
+    const err = await registry
+      .register({
+        name: 'm',
+        path,
+        validate: async (localDir) => {
+          throw new MlError('INVALID_MANIFEST', { path: localDir, reason: `cannot read ${join(localDir, 'm.onnx')}` });
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'INVALID_MANIFEST', params: { path, reason: `cannot read ${path}` } });
+    expect(await artifactRootEntries()).toEqual([]);
   });
 
   it.each(['a/b', '..', 'x\u0001', 'a..b', '', '.x'])('refuses the model name %j before touching anything', async (name) => {
     const path = await file('m.onnx', 'x');
     expect(await codeOf(registry.register({ name, path }))).toBe('INVALID_MODEL_NAME');
     expect(await artifactRootEntries()).toEqual([]);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype', 'toString'])('refuses %j as a model name or an alias', async (key) => {
+    const path = await file('m.onnx', 'x');
+    expect(await codeOf(registry.register({ name: key, path }))).toBe('INVALID_MODEL_NAME');
+    expect(await codeOf(registry.register({ name: 'm', path, alias: [key] }))).toBe('INVALID_REFERENCE');
+    expect(await artifactRootEntries()).toEqual([]);
+    await registry.register({ name: 'm', path });
+    expect(await codeOf(registry.setAlias('m', key, 1))).toBe('INVALID_REFERENCE');
+    expect(await codeOf(registry.resolve(`m@${key}`))).toBe('INVALID_REFERENCE');
+    expect(await codeOf(registry.versions(key))).toBe('INVALID_MODEL_NAME');
+    expect((await registry.list()).map((m) => Object.keys(m.aliases))).toEqual([[]]);
   });
 
   it('refuses bad aliases and tags before touching anything', async () => {

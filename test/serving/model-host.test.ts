@@ -16,8 +16,9 @@ describe('ModelHost', () => {
   it('disposes an idle old version at once on swap', async () => {
     const log: string[] = [];
     const host = new ModelHost(fakeModel('1', log));
-    await host.swap(fakeModel('2', log));
+    host.swap(fakeModel('2', log));
     expect(host.current.version).toBe('2');
+    await host.whenDrained();
     expect(log).toEqual(['dispose 1']);
   });
 
@@ -26,8 +27,9 @@ describe('ModelHost', () => {
     const host = new ModelHost(fakeModel('1', log));
     const a = host.acquire();
     const b = host.acquire();
-    let swapped = false;
-    const swap = host.swap(fakeModel('2', log)).then(() => (swapped = true));
+    host.swap(fakeModel('2', log));
+    let drained = false;
+    const drain = host.whenDrained().then(() => (drained = true));
     // New requests get the new version immediately.
     const c = host.acquire();
     expect(c.model.version).toBe('2');
@@ -36,10 +38,10 @@ describe('ModelHost', () => {
     a.release(); // double release is harmless
     await Promise.resolve();
     expect(log).toEqual([]);
-    expect(swapped).toBe(false);
+    expect(drained).toBe(false);
     b.release();
-    await swap;
-    expect(swapped).toBe(true);
+    await drain;
+    expect(drained).toBe(true);
     expect(log).toEqual(['dispose 1']);
     expect(host.loadedVersions.map((m) => m.version)).toEqual(['2']);
     c.release();
@@ -50,7 +52,7 @@ describe('ModelHost', () => {
     const log: string[] = [];
     const host = new ModelHost(fakeModel('1', log));
     const lease = host.acquire();
-    void host.swap(fakeModel('2', log));
+    host.swap(fakeModel('2', log));
     await host.close();
     lease.release();
     expect(log.sort()).toEqual(['dispose 1', 'dispose 2']);

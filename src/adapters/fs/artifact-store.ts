@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MlError } from '../../errors/ml-error.js';
 import { assertArtifactKey } from '../../ports/artifact-key.js';
-import type { ArtifactStore } from '../../ports/artifact-store.js';
-import { copyArtifact } from './copy-artifact.js';
+import { copyArtifactFiles } from '../../ports/artifact-files.js';
+import type { ArtifactStore, StagedArtifact } from '../../ports/artifact-store.js';
 
 export interface FsArtifactStoreOptions {
   /**
@@ -32,22 +32,38 @@ export class FsArtifactStore implements ArtifactStore {
   }
 
   async put(key: string, sourcePath: string): Promise<boolean> {
-    const target = this.pathOf(key);
     if (await this.exists(key)) return false;
     const staging = await this.newStagingPath();
     try {
-      await copyArtifact(sourcePath, staging);
-      await mkdir(dirname(target), { recursive: true });
-      try {
-        await rename(staging, target);
-        return true;
-      } catch (err) {
-        // Another put of the same key won the race: its copy holds the same bytes.
-        if (isErrno(err, 'ENOTEMPTY', 'EEXIST', 'EPERM') && (await this.exists(key))) return false;
-        throw err;
-      }
+      await copyArtifactFiles(sourcePath, staging);
+      return await this.moveIntoPlace(staging, key);
     } finally {
-      await rm(staging, { recursive: true, force: true });
+      await this.removeStaging(staging);
+    }
+  }
+
+  /** Staged inside the root, so that committing is one atomic rename, not a second copy. */
+  async stage(): Promise<StagedArtifact> {
+    const path = await this.newStagingPath();
+    return {
+      path,
+      commit: (key) => this.moveIntoPlace(path, key),
+      discard: () => this.removeStaging(path),
+    };
+  }
+
+  /** Renames a complete staging folder to the key's folder; `false` when the key already holds an artifact. */
+  private async moveIntoPlace(staging: string, key: string): Promise<boolean> {
+    const target = this.pathOf(key);
+    if (await this.exists(key)) return false;
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await rename(staging, target);
+      return true;
+    } catch (err) {
+      // Another put of the same key won the race: its copy holds the same bytes.
+      if (isErrno(err, 'ENOTEMPTY', 'EEXIST', 'EPERM') && (await this.exists(key))) return false;
+      throw err;
     }
   }
 
@@ -72,12 +88,12 @@ export class FsArtifactStore implements ArtifactStore {
     // Move it out of sight first so that nobody sees a half-deleted artifact.
     const doomed = await this.newStagingPath();
     try {
-      await rename(this.pathOf(key), doomed);
+      await rename(this.pathOf(key), join(doomed, 'artifact'));
     } catch (err) {
-      if (isErrno(err, 'ENOENT')) return;
-      throw err;
+      if (!isErrno(err, 'ENOENT')) throw err;
+    } finally {
+      await this.removeStaging(doomed);
     }
-    await rm(doomed, { recursive: true, force: true });
   }
 
   uri(key: string): string {
@@ -88,10 +104,33 @@ export class FsArtifactStore implements ArtifactStore {
     return join(this.root, ...assertArtifactKey(key));
   }
 
+  /**
+   * A fresh, empty folder under the staging folder, created with its parents
+   * in one call so that a concurrent `removeStaging` cannot pull the staging
+   * folder out from under it.
+   */
   private async newStagingPath(): Promise<string> {
-    const staging = join(this.root, STAGING);
-    await mkdir(staging, { recursive: true });
-    return join(staging, randomUUID());
+    const path = join(this.root, STAGING, randomUUID());
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await mkdir(path, { recursive: true });
+        return path;
+      } catch (err) {
+        // The staging folder was removed between creating it and creating `path` in it.
+        if (!isErrno(err, 'ENOENT') || attempt === 3) throw err;
+      }
+    }
+  }
+
+  /**
+   * Removes a staging path, then the staging folder itself when nothing else
+   * is staged, so an idle root holds artifacts only. Racing a new staging is
+   * harmless: `rmdir` refuses a folder that is not empty, and stagings are
+   * created with their parents.
+   */
+  private async removeStaging(path: string): Promise<void> {
+    await rm(path, { recursive: true, force: true });
+    await rmdir(join(this.root, STAGING)).catch(() => undefined);
   }
 }
 

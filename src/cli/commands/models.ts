@@ -1,3 +1,6 @@
+import { copyFile, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { openRegistry } from '../../app/open-registry.js';
 import { validatePackage } from '../../app/validate-package.js';
@@ -6,6 +9,7 @@ import { collect, parseIntFlag, parseTags } from '../parse.js';
 import { storageFromFlags, withStorageOptions, type StorageFlags } from '../storage-options.js';
 
 interface RegisterFlags extends StorageFlags {
+  labels?: string;
   alias?: string[];
   tag?: string[];
   source?: string;
@@ -23,6 +27,15 @@ async function withRegistry<T>(flags: StorageFlags, fn: (registry: Registry) => 
   }
 }
 
+/** A bare .onnx plus its labels become one folder, so the labels are stored with the version. */
+async function bundleWithLabels(modelFile: string, labelsFile: string): Promise<string> {
+  if (!modelFile.endsWith('.onnx')) throw new Error('--labels goes with a bare .onnx file; a package folder names its labels in its manifest');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mlpatterns-register-'));
+  await copyFile(modelFile, path.join(dir, path.basename(modelFile)));
+  await copyFile(labelsFile, path.join(dir, 'labels.json'));
+  return dir;
+}
+
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
@@ -36,18 +49,21 @@ export function modelsCommand(program: Command): void {
       .description('register a .onnx file or a model package folder as a new immutable version')
       .argument('<name>', 'model name')
       .argument('<path>', '.onnx file or package folder')
+      .option('--labels <file>', 'class labels JSON to store with a bare .onnx (list or {"0": "label"})')
       .option('-a, --alias <alias>', 'point this alias at the new version (repeatable)', collect, [])
       .option('-t, --tag <key=value>', 'tag the version (repeatable)', collect, [])
       .option('--source <text>', 'lineage: where the model came from')
       .option('--dataset <text>', 'lineage: training dataset')
       .option('--description <text>', 'description'),
-  ).action(async (name: string, source: string, flags: RegisterFlags) =>
+  ).action(async (name: string, given: string, flags: RegisterFlags) =>
     withRegistry(flags, async (registry) => {
       const tags = parseTags(flags.tag ?? []);
+      const source = flags.labels ? await bundleWithLabels(given, flags.labels) : given;
       const version = await registry.register({
         name,
         path: source,
-        validate: () => validatePackage(source),
+        // Validate the copy the registry hands over: what is validated is what is stored.
+        validate: (dir) => validatePackage(dir),
         ...(flags.alias && flags.alias.length > 0 ? { alias: flags.alias } : {}),
         tags,
         ...(flags.source ? { source: flags.source } : {}),

@@ -1,6 +1,9 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { startServer } from '../../app/serve.js';
+import { runPrimary } from '../../cluster/primary.js';
+import { announceListening, shareWorkerMetrics } from '../../cluster/worker.js';
 import { loadConfigFile, resolveConfig } from '../../config/load-config.js';
 import type { Config, ConfigInput } from '../../config/schema.js';
 import { parseIntFlag } from '../parse.js';
@@ -15,6 +18,14 @@ interface ServeFlags extends StorageFlags {
   pollInterval?: string;
   threads?: string;
   logLevel?: string;
+  maxBatchSize?: string;
+  maxBatchDelayUs?: string;
+  preferredBatchSizes?: string;
+  maxQueue?: string;
+  maxConcurrentBatches?: string;
+  maxInFlight?: string;
+  timeoutMs?: string;
+  workers?: string;
 }
 
 export function serveCommand(program: Command): void {
@@ -30,11 +41,35 @@ export function serveCommand(program: Command): void {
       .option('-H, --host <host>', 'host to bind')
       .option('--poll-interval <ms>', 'how often an alias is checked for moves')
       .option('--threads <n>', 'onnxruntime intra-op threads per model')
+      .option('--max-batch-size <rows>', 'dynamic batching: largest batch in rows (1 = off); applies to every model')
+      .option('--max-batch-delay-us <us>', 'dynamic batching: longest wait of the oldest queued request (default 500)')
+      .option('--preferred-batch-sizes <list>', 'dynamic batching: comma-separated batch sizes to prefer')
+      .option('--max-queue <rows>', 'dynamic batching: rows that may wait; beyond, 503 at once (default 4096)')
+      .option('--max-concurrent-batches <n>', 'dynamic batching: executions at once per model (default 1)')
+      .option('--max-in-flight <n>', 'load shedding: requests admitted at once per model; beyond, 503 + Retry-After')
+      .option('--timeout-ms <ms>', 'per-request deadline; a request still queued then gets 504')
+      .option('-w, --workers <n>', 'worker processes sharing the port (node:cluster); default 1')
       .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent'),
   ).action(async (configPath: string | undefined, flags: ServeFlags) => {
-    const config = await buildConfig(configPath, flags);
+    const config = await buildConfig(configPath, flags); // validated in the primary too: fail fast, once
+    const workers = flags.workers === undefined ? 1 : parseIntFlag('--workers', flags.workers);
+    if (workers > 1 && cluster.isPrimary) {
+      runPrimary({
+        workers,
+        graceMs: config.server.shutdownGraceMs,
+        onReady: (url, models) => process.stdout.write(`mlpatterns serving ${models.join(', ')} on ${url} (${workers} workers)\n`),
+        log: (line) => process.stderr.write(`mlpatterns: ${line}\n`),
+      });
+      return;
+    }
     const running = await startServer(config);
-    process.stdout.write(`mlpatterns serving ${running.repository.names().join(', ')} on ${running.url}\n`);
+    const names = running.repository.names();
+    if (cluster.isWorker) {
+      shareWorkerMetrics(running.server.metrics.registry);
+      announceListening(running.url, names);
+    } else {
+      process.stdout.write(`mlpatterns serving ${names.join(', ')} on ${running.url}\n`);
+    }
     installSignalHandlers(() => running.close(), config.server.shutdownGraceMs);
   });
 }

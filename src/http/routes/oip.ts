@@ -5,7 +5,6 @@ import { decodeInferRequest, encodeInferResponse, type InferRequest } from '../.
 import { wantsBinaryOutputs } from '../../protocol/oip-types.js';
 import { validateInputs } from '../../protocol/validate.js';
 import type { LoadedModel } from '../../serving/loaded-model.js';
-import type { ModelHost } from '../../serving/model-host.js';
 import { pickSignature } from '../../serving/predict.js';
 import { toOipDatatype } from '../../tensor/dtype.js';
 import type { TensorSpec } from '../../tensor/tensor.js';
@@ -27,43 +26,41 @@ export function oipRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   const metadata = async (req: FastifyRequest<ModelParams>) => {
-    const model = versionOf(ctx.repository.get(req.params.name), req.params);
+    const model = versionOf(ctx.repository.get(req.params.name).current, req.params);
     const sig = model.signatures[model.defaultSignature];
     return {
       name: model.name,
       versions: [model.version],
       platform: model.platform,
       inputs: (sig?.inputs ?? []).map(tensorMetadata),
-      outputs: outputSpecs(model).map(tensorMetadata),
+      outputs: model.outputSpecs.map(tensorMetadata),
     };
   };
   app.get<ModelParams>('/v2/models/:name', metadata);
   app.get<ModelParams>('/v2/models/:name/versions/:version', metadata);
 
-  const ready = async (req: FastifyRequest<ModelParams>) => {
-    const model = versionOf(ctx.repository.get(req.params.name), req.params);
-    return { name: model.name, ready: !ctx.isShuttingDown() };
+  // tritonclient's is_model_ready looks at the status only, so not ready must not be a 200.
+  const ready = async (req: FastifyRequest<ModelParams>, reply: FastifyReply) => {
+    const model = versionOf(ctx.repository.get(req.params.name).current, req.params);
+    const isReady = !ctx.isShuttingDown();
+    return reply.status(isReady ? 200 : 503).send({ name: model.name, ready: isReady });
   };
   app.get<ModelParams>('/v2/models/:name/ready', ready);
   app.get<ModelParams>('/v2/models/:name/versions/:version/ready', ready);
 
   const infer = (req: FastifyRequest<ModelParams>, reply: FastifyReply) =>
-    observed(ctx, 'v2', req.params.name, async (lease, countRows) => {
-      const model = lease.model;
-      if (req.params.version !== undefined && req.params.version !== model.version) {
-        throw new MlError('VERSION_NOT_FOUND', { name: model.name, version: req.params.version });
-      }
+    observed(ctx, 'v2', req.params.name, async (lease, call) => {
+      const model = versionOf(lease.model, req.params);
       const inferReq = decodeBody(req);
       const signature = pickSignature(model, inferReq.signature);
       validateInputs(inferReq.inputs, signature);
-      const outputs = inferReq.requestedOutputs ?? model.allOutputs;
+      const available = model.availableOutputs(signature.name);
+      const outputs = inferReq.requestedOutputs ?? available;
       for (const name of outputs) {
-        if (!model.allOutputs.includes(name)) {
-          throw new MlError('UNKNOWN_OUTPUT', { output: name, expected: model.allOutputs.join(', ') });
-        }
+        if (!available.includes(name)) throw new MlError('UNKNOWN_OUTPUT', { output: name, expected: available.join(', ') });
       }
-      const result = await model.infer(inferReq.inputs, { signature: signature.name, outputs });
-      countRows(Object.values(inferReq.inputs)[0]?.shape[0] ?? 0);
+      const result = await model.infer(inferReq.inputs, { signature: signature.name, outputs, ...call.deadline });
+      call.countRows(Object.values(inferReq.inputs)[0]?.shape[0] ?? 0);
       const response = {
         modelName: model.name,
         modelVersion: model.version,
@@ -98,25 +95,18 @@ function decodeBody(req: FastifyRequest): InferRequest {
     return decodeBinaryInferRequest(req.body, length);
   }
   if (Buffer.isBuffer(req.body)) {
-    // A JSON request sent without a JSON content type (some clients do): still JSON.
+    // tritonclient sends JSON requests without any Content-Type: the whole body is the JSON header.
     return decodeBinaryInferRequest(req.body, req.body.length);
   }
   return decodeInferRequest(req.body);
 }
 
 /** The version in the URL must be the one being served (OIP has no implicit fallback). */
-function versionOf(host: ModelHost, params: { name: string; version?: string }): LoadedModel {
-  const model = host.current;
+function versionOf(model: LoadedModel, params: { name: string; version?: string }): LoadedModel {
   if (params.version !== undefined && params.version !== model.version) {
     throw new MlError('VERSION_NOT_FOUND', { name: params.name, version: params.version });
   }
   return model;
-}
-
-function outputSpecs(model: LoadedModel): TensorSpec[] {
-  const seen = new Map<string, TensorSpec>();
-  for (const sig of Object.values(model.fn.signatures)) for (const o of sig.outputs) seen.set(o.name, o);
-  return [...seen.values()];
 }
 
 function tensorMetadata(t: TensorSpec): { name: string; datatype: string; shape: readonly number[] } {

@@ -4,7 +4,7 @@ import { describeModel } from '../../serving/metadata.js';
 import type { LoadedModel } from '../../serving/loaded-model.js';
 import { predict } from '../../serving/predict.js';
 import type { ServerContext } from '../context.js';
-import { observed } from '../observe.js';
+import { observed, type CallContext } from '../observe.js';
 
 type NameParams = { Params: { name: string } };
 
@@ -23,7 +23,7 @@ export function predictRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.post<NameParams>('/v1/models/:name/predict', async (req) => {
     requireJson(req);
-    return observed(ctx, 'v1', req.params.name, (lease, countRows) => predictCounted(lease.model, req.body, req.id, countRows));
+    return observed(ctx, 'v1', req.params.name, (lease, call) => predictCounted(lease.model, req.body, req.id, call));
   });
 
   // Web single: one model, three routes, as the reference template has them.
@@ -36,13 +36,13 @@ export function predictRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/metadata', async () => describeModel(ctx.repository.get(soleModel()).current));
   app.post('/predict', async (req) => {
     requireJson(req);
-    return observed(ctx, 'v1', soleModel(), (lease, countRows) => predictCounted(lease.model, req.body, req.id, countRows));
+    return observed(ctx, 'v1', soleModel(), (lease, call) => predictCounted(lease.model, req.body, req.id, call));
   });
 }
 
-async function predictCounted(model: LoadedModel, body: unknown, requestId: string, countRows: (rows: number) => void) {
-  const response = await predict(model, body, requestId);
-  countRows(response.predictions.length);
+async function predictCounted(model: LoadedModel, body: unknown, requestId: string, call: CallContext) {
+  const response = await predict(model, body, requestId, call.deadline);
+  call.countRows(response.predictions.length);
   return response;
 }
 

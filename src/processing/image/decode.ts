@@ -35,13 +35,8 @@ export interface RawPixels {
  * blending, as PIL's `convert("RGB")` does.
  */
 export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promise<RawPixels> {
-  // The pixel limit is enforced below from the header, with a clearer reason than sharp's own
-  // check would give; only the first page/frame is decoded, so width x height is the real cost.
   const image = sharp(bytes, { limitInputPixels: false });
-  const { width = 0, height = 0 } = await image.metadata();
-  if (width * height > options.maxInputPixels) {
-    throw new ImageTooLargeError(`is ${width}x${height}, more than ${options.maxInputPixels} pixels`);
-  }
+  await checkHeader(image, options.maxInputPixels);
   const { data, info } = await image
     .resize(options.width, options.height, {
       fit: options.fit,
@@ -53,4 +48,22 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   return { data, channels: info.channels };
+}
+
+/**
+ * Reads only the image's header (no pixels are decoded): rejects bytes sharp
+ * cannot identify, and throws ImageTooLargeError over `maxInputPixels`. Cheap
+ * enough to run on a whole batch before any output memory is committed.
+ */
+export async function probeImage(bytes: Buffer, maxInputPixels: number): Promise<void> {
+  await checkHeader(sharp(bytes, { limitInputPixels: false }), maxInputPixels);
+}
+
+async function checkHeader(image: sharp.Sharp, maxInputPixels: number): Promise<void> {
+  // The pixel limit is enforced here from the header, with a clearer reason than sharp's own
+  // check would give; only the first page/frame is decoded, so width x height is the real cost.
+  const { width = 0, height = 0 } = await image.metadata();
+  if (width * height > maxInputPixels) {
+    throw new ImageTooLargeError(`is ${width}x${height}, more than ${maxInputPixels} pixels`);
+  }
 }

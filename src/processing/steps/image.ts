@@ -3,10 +3,13 @@ import { MlError } from '../../errors/ml-error.js';
 import { forEachLimit } from '../concurrency.js';
 import { defineStep } from '../define-step.js';
 import { dtypeError, missingTensor, shapeError } from '../errors.js';
-import { decodeImage, IMAGE_KERNELS, ImageTooLargeError } from '../image/decode.js';
+import { decodeImage, IMAGE_KERNELS, ImageTooLargeError, probeImage } from '../image/decode.js';
 import { packImage } from '../image/pack.js';
 import { imageBytes } from '../image/payload.js';
 import { rowsOf } from '../tensors.js';
+
+const MIB = 1024 * 1024;
+const DEFAULT_MAX_BATCH_BYTES = 256 * MIB;
 
 const schema = z
   .strictObject({
@@ -32,6 +35,11 @@ const schema = z
     kernel: z.enum(IMAGE_KERNELS).default('lanczos3'),
     /** Larger images are refused before decoding (a few KB of PNG can expand to GBs). @default 50 megapixels */
     maxInputPixels: z.number().int().positive().default(50_000_000),
+    /**
+     * Largest float32 output tensor (instances x channels x height x width x 4 bytes) one batch may
+     * need; a larger batch is refused before anything is allocated or decoded. @default 256 MiB
+     */
+    maxBatchBytes: z.number().int().positive().default(DEFAULT_MAX_BATCH_BYTES),
   })
   .refine((o) => [o.mean, o.std].every((v) => v === undefined || v.length === 1 || v.length === o.channels), {
     message: 'mean and std must have one value per channel (or a single value)',
@@ -43,6 +51,12 @@ const schema = z
  * image stays compact base64 instead of a decoded buffer.
  */
 const DECODE_CONCURRENCY = Math.max(1, Number(process.env.UV_THREADPOOL_SIZE) || 4);
+
+/** Bytes as MB (MiB) for messages: whole numbers as they are, otherwise one decimal (two digits below 1 MB). */
+function mb(bytes: number): string {
+  const v = bytes / MIB;
+  return String(v >= 1 ? Math.round(v * 10) / 10 : Number(v.toPrecision(2)));
+}
 
 function perChannel(values: readonly number[] | undefined, channels: number, fallback: number): Float64Array {
   if (values === undefined) return new Float64Array(channels).fill(fallback);
@@ -80,18 +94,35 @@ export const imageStep = defineStep({
       const { rows, cols } = rowsOf(tensor);
       if (cols !== 1) throw shapeError(env, input, `expects one image per instance, got shape [${tensor.shape.join(', ')}]`);
       const payloads: readonly string[] = tensor.data;
+      // 1. The size of the output tensor, from the shape alone: nothing is allocated or decoded yet.
+      const count = Math.max(rows, payloads.length);
+      const bytes = count * channels * height * width * Float32Array.BYTES_PER_ELEMENT;
+      if (bytes > options.maxBatchBytes) {
+        const reason = `${count} images of ${width}x${height}x${channels} need ${mb(bytes)} MB, over the step limit of ${mb(options.maxBatchBytes)} MB`;
+        throw new MlError('INVALID_SHAPE', { input, reason });
+      }
+      const notAnImage = (i: number, cause?: unknown): MlError =>
+        new MlError('INVALID_DTYPE', { input, reason: `instance ${i} is not a decodable image` }, cause === undefined ? undefined : { cause });
+      const fail = (i: number) => (err: unknown): never => {
+        if (err instanceof ImageTooLargeError) {
+          throw new MlError('INVALID_SHAPE', { input, reason: `instance ${i} ${err.message}` }, { cause: err });
+        }
+        throw notAnImage(i, err);
+      };
+      // 2. Every payload is checked cheaply (base64, then the image header only) so a bad instance
+      // anywhere in the batch fails it before the output tensor is allocated. The decoded bytes are
+      // not kept: until its turn to decode, an image stays compact base64.
+      await forEachLimit(payloads, DECODE_CONCURRENCY, async (payload, i) => {
+        const bytes = imageBytes(payload);
+        if (bytes === undefined) throw notAnImage(i);
+        await probeImage(bytes, options.maxInputPixels).catch(fail(i));
+      });
+      // 3. Decode and pack, with no more images in flight than sharp has threads.
       const out = new Float32Array(rows * channels * height * width);
       await forEachLimit(payloads, DECODE_CONCURRENCY, async (payload, i) => {
-        const notAnImage = (cause?: unknown): MlError =>
-          new MlError('INVALID_DTYPE', { input, reason: `instance ${i} is not a decodable image` }, { cause });
         const bytes = imageBytes(payload);
-        if (bytes === undefined) throw notAnImage();
-        const pixels = await decodeImage(bytes, decode).catch((err: unknown) => {
-          if (err instanceof ImageTooLargeError) {
-            throw new MlError('INVALID_SHAPE', { input, reason: `instance ${i} ${err.message}` }, { cause: err });
-          }
-          throw notAnImage(err);
-        });
+        if (bytes === undefined) throw notAnImage(i);
+        const pixels = await decodeImage(bytes, decode).catch(fail(i));
         packImage(out, i, pixels.data, pixels.channels, pack);
       });
       const shape = layout === 'nchw' ? [rows, channels, height, width] : [rows, height, width, channels];

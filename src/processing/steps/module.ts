@@ -1,5 +1,5 @@
-import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
+import { resolveInsidePackage } from '../../package/package-path.js';
 import { asMlError } from '../../runtime/function/foreign-error.js';
 import { importModule } from '../../runtime/function/import-module.js';
 import { defineStep, invalidStep } from '../define-step.js';
@@ -19,18 +19,19 @@ export type StepFunction = (ctx: StepContext) => StepContext | Promise<StepConte
 /**
  * A step written by the package author. The module is imported once, when the
  * package loads, so a missing file or export fails the load instead of the
- * first request.
+ * first request. Each load gets its own instance of the module, so its
+ * top-level state is per load (and per step entry), never shared with
+ * another load of the same package.
  */
 export const moduleStep = defineStep({
   type: 'module',
   stages: ['pre', 'post'],
   schema,
   create: async (options, env) => {
-    const file = resolve(env.packageDir, options.path);
     // Keep package references inside the package, so a package stays self-contained
     // and a manifest cannot pull in arbitrary files from the host.
-    const rel = relative(resolve(env.packageDir), file);
-    if (rel.startsWith('..') || isAbsolute(rel)) throw invalidStep(env, `path "${options.path}" leaves the package folder`);
+    const file = resolveInsidePackage(env.packageDir, options.path);
+    if (file === undefined) throw invalidStep(env, `path "${options.path}" leaves the package folder`);
     const namespace = await importModule(file).catch((err: unknown) => {
       throw invalidStep(env, `${options.path}: ${err instanceof Error ? err.message : String(err)}`, err);
     });

@@ -19,6 +19,11 @@ export interface FunctionRunContext {
  * What a function model module exports (as `default` unless told otherwise).
  * `run` receives tensors already validated against the signature's inputs and
  * must return at least the requested outputs, matching their specs.
+ *
+ * The module is evaluated afresh for every load (see `importModule`), so its
+ * top-level state is per load: two models loaded from one file, or a model
+ * and its reload, never share it, and `dispose` may close what the module
+ * created at its top level without breaking another load.
  */
 export interface FunctionModelDefinition {
   readonly signatures: Readonly<Record<string, FunctionSignature>>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatIssues } from '../../package/format-issues.js';
 import { tensorSpecSchema } from '../../package/manifest.js';
 import type { FunctionModelDefinition } from './define.js';
 
@@ -37,8 +38,5 @@ export function parseDefinition(
     // The schema checked every field the type promises; `run`/`dispose` keep their identity.
     return { ok: true, definition: value as FunctionModelDefinition };
   }
-  const reason = parsed.error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-  return { ok: false, reason };
+  return { ok: false, reason: formatIssues(parsed.error.issues) };
 }

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -8,12 +9,27 @@ const JAVASCRIPT = new Set(['.js', '.mjs', '.cjs']);
 /** Extensions `importModule` accepts. */
 export const MODULE_EXTENSIONS = [...TYPESCRIPT, ...JAVASCRIPT] as const;
 
+/** Tells loads of the same file apart, so each gets its own module instance. */
+let loads = 0;
+
 /**
  * Imports a user module (a function model or a `module` processing step) by
  * absolute path and returns its namespace. TypeScript goes through tsx's
  * `tsImport`, which compiles on the fly with no build step and without
  * registering tsx for the rest of the process; JavaScript uses plain
  * `import()`. Throws an Error whose message is fit for a `reason`.
+ *
+ * Every call evaluates the module afresh: the file URL gets a `?load=<n>`
+ * query, which gives it its own entry in the ESM cache (tsx's `tsImport`
+ * keeps the query too), and a CommonJS file is dropped from `require.cache`
+ * first. So the module's top-level state (a session, a pool, a counter)
+ * belongs to one load: disposing one model, or loading the same file twice
+ * (a reload, two names for one package), never hands one load another's
+ * state. Files the module itself imports follow the usual rules: tsx gives
+ * a TypeScript module's imports their own instances per load as well, while
+ * a JavaScript module's imports are shared across loads by Node's cache.
+ * Node cannot unload an ES module, so each load's code stays in memory for
+ * the life of the process: `dispose()` must release what is heavy.
  */
 export async function importModule(file: string): Promise<Record<string, unknown>> {
   const ext = extname(file).toLowerCase();
@@ -23,14 +39,23 @@ export async function importModule(file: string): Promise<Record<string, unknown
   const info = await stat(file).catch(() => undefined);
   if (info === undefined) throw new Error('file not found');
   if (!info.isFile()) throw new Error('not a file');
-  const url = pathToFileURL(file).href;
+  const url = `${pathToFileURL(file).href}?load=${++loads}`;
   try {
-    const namespace: unknown = TYPESCRIPT.has(ext) ? await (await loadTsImport())(url, import.meta.url) : await import(url);
+    let namespace: unknown;
+    if (TYPESCRIPT.has(ext)) {
+      namespace = await (await loadTsImport())(url, import.meta.url);
+    } else {
+      // A CommonJS file (.cjs, or .js outside a "type": "module" package) is cached by path, not URL.
+      delete requireCache[file];
+      namespace = await import(url);
+    }
     return namespace as Record<string, unknown>;
   } catch (err) {
     throw new Error(`cannot import module: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }
+
+const requireCache = createRequire(import.meta.url).cache;
 
 type TsImport = (specifier: string, parentURL: string) => Promise<unknown>;
 

@@ -1,7 +1,7 @@
 import ort from 'onnxruntime-node';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { MlError } from '../../errors/ml-error.js';
-import { inspectModel, type OnnxModelInfo } from '../../onnx/inspect.js';
+import { inspectDecoded, type OnnxModelInfo } from '../../onnx/inspect.js';
 import { prepareForServing } from '../../onnx/rewrite.js';
 import type { NamedTensors, Signature, TensorSpec } from '../../tensor/tensor.js';
 import type { RunOptions, ServingFunction } from '../serving-function.js';
@@ -39,7 +39,7 @@ export async function loadOnnxModel(
 ): Promise<OnnxServingFunction> {
   const path = typeof source === 'string' ? source : BYTES_SOURCE;
   const prepared = prepareForServing(await readModelBytes(source), path);
-  const info = inspectModel(prepared.bytes, path);
+  const info = inspectDecoded(prepared.model, path);
   // Signatures are checked before the session exists, so a bad manifest leaks nothing.
   const { signatures, defaultSignature } = resolveSignatures(info, options.signatures, path);
   let session: InferenceSession;
@@ -98,7 +98,7 @@ class OrtServingFunction implements OnnxServingFunction {
 
   private signatureFor(name: string | undefined): Signature {
     const wanted = name ?? this.defaultSignature;
-    const signature = this.signatures[wanted];
+    const signature = Object.hasOwn(this.signatures, wanted) ? this.signatures[wanted] : undefined;
     if (signature === undefined) {
       const expected = Object.keys(this.signatures).join(', ');
       throw new MlError('UNKNOWN_SIGNATURE', { signature: wanted, expected });

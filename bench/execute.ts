@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { FOREIGN_CPU_NOTICE, cpuSnapshot, foreignCores } from './cpu-usage.js';
+import type { LoadJob, LoadResult } from './load-protocol.js';
+import type { Measurement, Outcome } from './measurements.js';
+import { BENCH_DIR } from './paths.js';
+import type { Progress } from './progress.js';
+import type { RawJob, RawResult } from './raw-ort-protocol.js';
+import { isAlive, startServer, stopServer, supportedServeFlags, type RunningServer } from './server.js';
+import { serverSpec, type ServerKey } from './server-specs.js';
+import type { Settings } from './settings.js';
+import type { Step } from './steps.js';
+import { WIDE_WIDTHS, writeWideMlp } from './wide-mlp.js';
+import { WorkerProcess } from './worker-rpc.js';
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+function progressTitle(step: Step): string {
+  const numeric = /^\d+$/.test(step.concurrency);
+  return numeric && !step.title.includes('c=') ? `${step.title} c=${step.concurrency}` : step.title;
+}
+
+function summaryLine(m: Measurement): string {
+  const msOf = (us: number): string => (us / 1000).toFixed(2);
+  switch (m.kind) {
+    case 'closed':
+      return `${Math.round(m.result.reqPerS)} req/s, p50 ${msOf(m.result.ok.p50Us)} ms, p99 ${msOf(m.result.ok.p99Us)} ms, ${m.result.non2xx + m.result.networkErrors} errors`;
+    case 'raw-latency':
+      return `median ${Math.round(m.result.medianUs)} µs, p99 ${Math.round(m.result.p99Us)} µs over ${m.result.runs} runs`;
+    case 'raw-throughput':
+      return m.result.points.map((p) => `b${p.batchSize}: ${Math.round(p.rowsPerS)} rows/s`).join(', ');
+    case 'overload':
+      return `offered ${Math.round(m.result.sentPerS)} req/s (target ${Math.round(m.targetRatePerS)}): ${m.result.accepted.count} accepted (p99 ${msOf(m.result.accepted.p99Us)} ms), ${m.result.rejected.count} rejected (p99 ${msOf(m.result.rejected.p99Us)} ms), server ${m.aliveAfter ? 'alive' : 'DOWN'}`;
+  }
+}
+
+export interface Run {
+  readonly outcomes: Map<string, Outcome>;
+  readonly serverFlags: Partial<Record<ServerKey, readonly string[]>>;
+}
+
+/** Runs the steps in order, starting each server configuration when first needed and stopping it when done. */
+export async function runSteps(settings: Settings, steps: readonly Step[], progress: Progress, tmp: string): Promise<Run> {
+  const supported = supportedServeFlags();
+  const wide = writeWideMlp(tmp);
+  progress.info(`wide MLP ${WIDE_WIDTHS.join('→')} written (${(wide.bytes / 2 ** 20).toFixed(1)} MiB, ${wide.parameters} parameters)`);
+  const load = WorkerProcess.start<LoadJob, LoadResult>(join(BENCH_DIR, 'load-worker.ts'));
+  const raw = WorkerProcess.start<RawJob, RawResult>(join(BENCH_DIR, 'raw-ort-worker.ts'));
+  const outcomes = new Map<string, Outcome>();
+  const serverFlags: Run['serverFlags'] = {};
+  // A configuration that could not start is not retried for each of its steps.
+  const unusable = new Map<ServerKey, Outcome>();
+  let current: { key: ServerKey; server: RunningServer } | undefined;
+  try {
+    for (const [i, step] of steps.entries()) {
+      progress.step(i + 1, progressTitle(step), step.estimateS(settings));
+      let server: RunningServer | undefined;
+      try {
+        if (step.server !== undefined) {
+          const key = step.server;
+          if (current !== undefined && current.key !== key) {
+            await stopServer(current.server);
+            current = undefined;
+          }
+          const known = unusable.get(key);
+          if (known !== undefined) {
+            outcomes.set(step.id, known);
+            progress.note(known.status === 'ok' ? '' : `${known.status}: ${known.reason.split('\n')[0] ?? ''}`);
+            continue;
+          }
+          if (current === undefined) {
+            const spec = serverSpec(key, wide.file, supported);
+            if ('missing' in spec) {
+              const skipped: Outcome = { status: 'skipped', reason: `server lacks flag ${spec.missing.join(', ')}` };
+              unusable.set(key, skipped);
+              outcomes.set(step.id, skipped);
+              progress.note(`skipped: ${skipped.reason}`);
+              continue;
+            }
+            try {
+              current = { key, server: await startServer(spec.spec, join(tmp, 'state')) };
+            } catch (err) {
+              unusable.set(key, { status: 'failed', reason: `server did not start: ${errorText(err)}` });
+              throw err;
+            }
+            serverFlags[key] = spec.spec.flags;
+          }
+          if (!isAlive(current.server)) throw new Error(`server "${current.server.spec.label}" has exited`);
+          server = current.server;
+        }
+        const pids = [process.pid, load.pid, raw.pid, ...(server !== undefined ? [server.pid] : [])];
+        const before = cpuSnapshot(pids);
+        const measurement = await step.run({ settings, load, raw, wide, server, outcomes });
+        const foreignCpuCores = foreignCores(before, cpuSnapshot(pids));
+        outcomes.set(step.id, { status: 'ok', measurement, foreignCpuCores });
+        const disturbed = foreignCpuCores !== null && foreignCpuCores >= FOREIGN_CPU_NOTICE;
+        progress.note(summaryLine(measurement) + (disturbed ? ` [other processes used ${foreignCpuCores.toFixed(2)} cores]` : ''));
+      } catch (err) {
+        outcomes.set(step.id, { status: 'failed', reason: errorText(err) });
+        progress.note(`failed: ${errorText(err)}`);
+      }
+    }
+  } finally {
+    if (current !== undefined) await stopServer(current.server);
+    await Promise.all([load.stop(), raw.stop()]);
+  }
+  return { outcomes, serverFlags };
+}
+

@@ -1,0 +1,63 @@
+import type { ClosedLoopResult, OpenLoopResult } from './load-protocol.js';
+import type { RawLatencyResult, RawThroughputResult } from './raw-ort-protocol.js';
+import type { RssTrace } from './rss.js';
+
+/** A closed-loop HTTP run (the reported repetition: the one with the median req/s). */
+export interface ClosedMeasurement {
+  readonly kind: 'closed';
+  readonly concurrency: number;
+  readonly rowsPerRequest: number;
+  readonly serverFlags: readonly string[];
+  readonly result: ClosedLoopResult;
+  /** req/s of every repetition, to show the run-to-run spread. */
+  readonly repeatsReqPerS: readonly number[];
+}
+
+export interface RawLatencyMeasurement {
+  readonly kind: 'raw-latency';
+  readonly result: RawLatencyResult;
+}
+
+export interface RawThroughputMeasurement {
+  readonly kind: 'raw-throughput';
+  readonly result: RawThroughputResult;
+}
+
+export interface OverloadMeasurement {
+  readonly kind: 'overload';
+  readonly serverFlags: readonly string[];
+  /** From the step "overload-capacity", on the same server just before. */
+  readonly capacityReqPerS: number;
+  readonly capacityP99Us: number;
+  readonly targetRatePerS: number;
+  readonly connections: number;
+  readonly result: OpenLoopResult;
+  readonly rss: RssTrace;
+  /** The server process still runs and answers /v2/health/live afterwards. */
+  readonly aliveAfter: boolean;
+}
+
+export type Measurement = ClosedMeasurement | RawLatencyMeasurement | RawThroughputMeasurement | OverloadMeasurement;
+
+export type Outcome =
+  | {
+      readonly status: 'ok';
+      readonly measurement: Measurement;
+      /** Cores' worth of CPU other processes on the machine used during the step (null off Linux). */
+      readonly foreignCpuCores: number | null;
+    }
+  | { readonly status: 'skipped' | 'failed'; readonly reason: string };
+
+/** Outcomes by step id, in the order the steps ran. */
+export type Outcomes = ReadonlyMap<string, Outcome>;
+
+/** The measurement of a step when it ran and has the expected kind. */
+export function measured<K extends Measurement['kind']>(
+  outcomes: Outcomes,
+  id: string,
+  kind: K,
+): Extract<Measurement, { kind: K }> | undefined {
+  const outcome = outcomes.get(id);
+  if (outcome?.status !== 'ok' || outcome.measurement.kind !== kind) return undefined;
+  return outcome.measurement as Extract<Measurement, { kind: K }>;
+}

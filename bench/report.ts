@@ -1,0 +1,151 @@
+import { FOREIGN_CPU_NOTICE } from './cpu-usage.js';
+import type { Outcomes } from './measurements.js';
+import type { Step } from './steps.js';
+import type { TargetResult } from './targets.js';
+
+/** One line of the results table; the same shape goes into latest.json. */
+export interface TableRow {
+  readonly id: string;
+  readonly scenario: string;
+  readonly concurrency: string;
+  readonly reqPerS: number | null;
+  readonly rowsPerS: number | null;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  /** Requests not answered with 2xx (non-2xx + network errors). */
+  readonly errors: number | null;
+  readonly note?: string;
+}
+
+const blank = { reqPerS: null, rowsPerS: null, p50Ms: null, p99Ms: null, errors: null };
+const toMs = (us: number): number => us / 1000;
+
+/** Rows for each step: one, or several for the raw throughput sweep and the overload run. */
+export function tableRows(steps: readonly Step[], outcomes: Outcomes): TableRow[] {
+  const rows: TableRow[] = [];
+  for (const step of steps) {
+    const base = { id: step.id, scenario: step.title, concurrency: step.concurrency };
+    const outcome = outcomes.get(step.id);
+    if (outcome === undefined) continue;
+    if (outcome.status !== 'ok') {
+      rows.push({ ...base, ...blank, note: `${outcome.status}: ${outcome.reason.split('\n')[0] ?? ''}` });
+      continue;
+    }
+    const m = outcome.measurement;
+    const first = rows.length;
+    switch (m.kind) {
+      case 'closed': {
+        const r = m.result;
+        rows.push({
+          ...base,
+          reqPerS: r.reqPerS,
+          rowsPerS: r.reqPerS * m.rowsPerRequest,
+          p50Ms: toMs(r.ok.p50Us),
+          p99Ms: toMs(r.ok.p99Us),
+          errors: r.non2xx + r.networkErrors,
+        });
+        break;
+      }
+      case 'raw-latency':
+        rows.push({
+          ...base,
+          reqPerS: 1e6 / m.result.medianUs,
+          rowsPerS: 1e6 / m.result.medianUs,
+          p50Ms: toMs(m.result.medianUs),
+          p99Ms: toMs(m.result.p99Us),
+          errors: 0,
+          note: `${m.result.runs} runs; req/s = 1 / median`,
+        });
+        break;
+      case 'raw-throughput':
+        for (const p of m.result.points) {
+          const best = p === m.result.best ? ' (best)' : '';
+          rows.push({
+            ...base,
+            id: `${step.id}-b${p.batchSize}`,
+            scenario: `raw onnxruntime, wide MLP, batch ${p.batchSize}${best}`,
+            reqPerS: p.rowsPerS / p.batchSize,
+            rowsPerS: p.rowsPerS,
+            p50Ms: toMs(p.medianRunUs),
+            p99Ms: null,
+            errors: 0,
+            note: 'req/s = runs/s; p50 = one run',
+          });
+        }
+        break;
+      case 'overload': {
+        const r = m.result;
+        const offered = `${Math.round(r.sentPerS)} req/s offered (${(r.sentPerS / m.capacityReqPerS).toFixed(1)}× capacity)`;
+        rows.push({
+          ...base,
+          scenario: `${step.title}: accepted (2xx)`,
+          concurrency: offered,
+          // Over the time answers kept coming, which outlasts the sending when the server queues.
+          reqPerS: r.accepted.count / r.answeredS,
+          rowsPerS: r.accepted.count / r.answeredS,
+          p50Ms: toMs(r.accepted.p50Us),
+          p99Ms: toMs(r.accepted.p99Us),
+          errors: r.other.count + r.networkErrors + r.unanswered,
+          note: `${r.accepted.count} answered over ${r.answeredS.toFixed(1)} s; peak ${r.peakOutstanding} outstanding on ${m.connections} sockets`,
+        });
+        rows.push({
+          ...base,
+          id: `${step.id}-rejected`,
+          scenario: `${step.title}: rejected (503)`,
+          concurrency: offered,
+          reqPerS: r.rejected.count / r.answeredS,
+          rowsPerS: 0,
+          p50Ms: toMs(r.rejected.p50Us),
+          p99Ms: toMs(r.rejected.p99Us),
+          errors: null,
+          note: `${r.rejectedWellFormed}/${r.rejected.count} with OVERLOADED + Retry-After`,
+        });
+        break;
+      }
+    }
+    const foreign = outcome.foreignCpuCores;
+    if (foreign !== null && foreign >= FOREIGN_CPU_NOTICE) {
+      for (let i = first; i < rows.length; i++) {
+        const r = rows[i];
+        if (r !== undefined) rows[i] = { ...r, note: [r.note, `other processes used ${foreign.toFixed(2)} cores`].filter(Boolean).join('; ') };
+      }
+    }
+  }
+  return rows;
+}
+
+/** The most CPU other processes used during any step, for the report's header. */
+export function worstForeignCpu(outcomes: Outcomes): number | null {
+  let worst: number | null = null;
+  for (const o of outcomes.values()) {
+    if (o.status === 'ok' && o.foreignCpuCores !== null) worst = Math.max(worst ?? 0, o.foreignCpuCores);
+  }
+  return worst;
+}
+
+function fmt(value: number | null, digits: number): string {
+  if (value === null || !Number.isFinite(value)) return '–';
+  return digits === 0 ? Math.round(value).toLocaleString('en-US') : value.toFixed(digits);
+}
+
+export function markdownTable(rows: readonly TableRow[]): string {
+  const lines = [
+    '| scenario | concurrency | req/s | rows/s | p50 (ms) | p99 (ms) | errors | note |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.scenario} | ${r.concurrency} | ${fmt(r.reqPerS, 0)} | ${fmt(r.rowsPerS, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.errors, 0)} | ${r.note ?? ''} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function targetsTable(targets: readonly TargetResult[]): string {
+  const lines = ['| target | measured | result | detail |', '|---|---:|---|---|'];
+  for (const t of targets) {
+    const verdict = t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'FAIL';
+    lines.push(`| ${t.target} | ${t.measured} | ${verdict} | ${t.note ?? ''} |`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,64 @@
+/** Command line and the durations of each mode. */
+
+export type BuildPolicy = 'auto' | 'always' | 'never';
+
+export interface Settings {
+  readonly mode: 'full' | 'quick';
+  /** Step-id prefixes to run (`--only wide,raw`); undefined = all. */
+  readonly only: readonly string[] | undefined;
+  readonly build: BuildPolicy;
+  /** Per load step: discarded warm-up, then `repeats` measured runs of `durationS`. */
+  readonly warmupS: number;
+  readonly durationS: number;
+  /** The reported run is the one with the median req/s; all are kept in the JSON. */
+  readonly repeats: number;
+  readonly rawTinyRuns: number;
+  readonly rawSecondsPerSize: number;
+  readonly overloadS: number;
+  /** Longest wait for overload answers still outstanding once sending stops. */
+  readonly overloadDrainS: number;
+}
+
+export const TINY_CONCURRENCY = 32;
+export const WIDE_CONCURRENCIES = [1, 16, 64] as const;
+export const RAW_BATCH_SIZES = [1, 8, 16, 32, 64, 128] as const;
+/** Offered load in the overload step, as a multiple of the measured capacity. */
+export const OVERLOAD_FACTOR = 4;
+/** Requests the overload server admits at once; the capacity run uses as many connections. */
+export const OVERLOAD_MAX_IN_FLIGHT = 64;
+/** Sockets of the open-loop generator: enough that rejected requests never wait for one. */
+export const OVERLOAD_CONNECTIONS = 256;
+/** Dynamic batching when on: the config defaults, spelled out so the run describes itself. */
+export const BATCH_MAX_ROWS = 64;
+export const BATCH_MAX_DELAY_US = 500;
+
+const FULL = { warmupS: 2, durationS: 5, repeats: 3, rawTinyRuns: 20_000, rawSecondsPerSize: 2, overloadS: 10, overloadDrainS: 10 };
+// Quick mode must finish in under 60 s on 2 cores, build and model generation included.
+const QUICK = { warmupS: 0.4, durationS: 1.5, repeats: 1, rawTinyRuns: 3000, rawSecondsPerSize: 0.2, overloadS: 2.5, overloadDrainS: 2 };
+
+export const USAGE = `usage: npm run bench -- [--quick] [--only <ids>] [--build | --no-build]
+
+  --quick         short runs, one repetition (under 60 s)
+  --only <ids>    comma-separated step ids or prefixes: trivial, tiny, raw, wide, wide-on, overload, …
+  --build         always run npm run build first (default: only when dist/ is older than src/)
+  --no-build      never build (benchmark dist/ as it is)
+`;
+
+export function parseArgs(argv: readonly string[]): Settings | 'help' {
+  let quick = false;
+  let only: string[] | undefined;
+  let build: BuildPolicy = 'auto';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--quick') quick = true;
+    else if (arg === '--build') build = 'always';
+    else if (arg === '--no-build') build = 'never';
+    else if (arg === '--help' || arg === '-h') return 'help';
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
+      if (value === undefined || value === '') throw new Error('--only needs a value, e.g. --only wide');
+      only = value.split(',').map((s) => s.trim()).filter(Boolean);
+    } else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+  }
+  return { mode: quick ? 'quick' : 'full', only, build, ...(quick ? QUICK : FULL) };
+}

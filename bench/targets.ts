@@ -1,0 +1,133 @@
+import { measured, type OverloadMeasurement, type Outcomes } from './measurements.js';
+
+export interface TargetResult {
+  readonly id: string;
+  readonly target: string;
+  /** The measured ratio or value, formatted; "n/a" when a step it needs did not run. */
+  readonly measured: string;
+  readonly value: number | null;
+  /** null: not evaluated (a step it needs was skipped, failed or not selected). */
+  readonly pass: boolean | null;
+  readonly note?: string;
+}
+
+const NA = (id: string, target: string, note: string): TargetResult => ({ id, target, measured: 'n/a', value: null, pass: null, note });
+
+const ratio = (x: number): string => `${x.toFixed(2)}×`;
+const ms = (us: number): string => `${(us / 1000).toFixed(2)} ms`;
+
+/** Issue 3's targets, each a ratio or value taken from this one run. */
+export function evaluateTargets(outcomes: Outcomes): TargetResult[] {
+  const results: TargetResult[] = [];
+  const trivial = measured(outcomes, 'trivial', 'closed');
+  const tiny = measured(outcomes, 'tiny-json', 'closed');
+  const tinyC1 = measured(outcomes, 'tiny-json-c1', 'closed');
+  const rawTiny = measured(outcomes, 'raw-tiny', 'raw-latency');
+  const wideOff = measured(outcomes, 'wide-off-c64', 'closed');
+  const wideOn = measured(outcomes, 'wide-on-c64', 'closed');
+  const rawWide = measured(outcomes, 'raw-wide', 'raw-throughput');
+  const overload = measured(outcomes, 'overload', 'overload');
+
+  {
+    const id = 'tiny-vs-trivial';
+    const target = 'tiny model friendly JSON req/s (c=32) ≥ 0.7 × trivial route req/s';
+    if (trivial === undefined || tiny === undefined) results.push(NA(id, target, 'needs steps trivial and tiny-json'));
+    else {
+      const value = tiny.result.reqPerS / trivial.result.reqPerS;
+      results.push({ id, target, measured: ratio(value), value, pass: value >= 0.7 });
+    }
+  }
+  {
+    const id = 'tiny-added-latency';
+    const target = 'tiny model c=1: p50 over raw onnxruntime batch-1 median ≤ 150 µs';
+    if (tinyC1 === undefined || rawTiny === undefined) results.push(NA(id, target, 'needs steps tiny-json-c1 and raw-tiny'));
+    else {
+      const value = tinyC1.result.ok.p50Us - rawTiny.result.medianUs;
+      const note = `${tinyC1.result.ok.p50Us} µs over HTTP − ${Math.round(rawTiny.result.medianUs)} µs raw`;
+      results.push({ id, target, measured: `${Math.round(value)} µs`, value, pass: value <= 150, note });
+    }
+  }
+  {
+    const id = 'wide-batching-speedup';
+    const target = 'wide MLP c=64: batching on ≥ 5 × batching off (req/s)';
+    if (wideOff === undefined || wideOn === undefined) results.push(NA(id, target, 'needs steps wide-off-c64 and wide-on-c64'));
+    else {
+      const value = wideOn.result.reqPerS / wideOff.result.reqPerS;
+      results.push({ id, target, measured: ratio(value), value, pass: value >= 5 });
+    }
+  }
+  {
+    const id = 'wide-vs-raw';
+    const target = 'wide MLP c=64 batching on: rows/s ≥ 0.75 × raw onnxruntime at its best batch size';
+    if (wideOn === undefined || rawWide === undefined) results.push(NA(id, target, 'needs steps wide-on-c64 and raw-wide'));
+    else {
+      const served = wideOn.result.reqPerS * wideOn.rowsPerRequest;
+      const value = served / rawWide.result.best.rowsPerS;
+      const note = `${Math.round(served)} vs ${Math.round(rawWide.result.best.rowsPerS)} rows/s (raw best at batch ${rawWide.result.best.batchSize})`;
+      results.push({ id, target, measured: ratio(value), value, pass: value >= 0.75, note });
+    }
+  }
+  {
+    const id = 'wide-p99';
+    const target = 'wide MLP c=64 batching on: p99 ≤ 25 ms';
+    if (wideOn === undefined) results.push(NA(id, target, 'needs step wide-on-c64'));
+    else {
+      const value = wideOn.result.ok.p99Us;
+      results.push({ id, target, measured: ms(value), value: value / 1000, pass: value <= 25_000 });
+    }
+  }
+  results.push(...overloadTargets(overload));
+  return results;
+}
+
+function overloadTargets(overload: OverloadMeasurement | undefined): TargetResult[] {
+  const ids = {
+    rejected: ['overload-rejected-p99', 'overload: rejected (503) requests answered in p99 ≤ 5 ms'],
+    accepted: ['overload-accepted-p99', 'overload: accepted p99 ≤ 2 × p99 at capacity'],
+    alive: ['overload-no-crash', 'overload: no crash (server still answers afterwards)'],
+    memory: ['overload-memory-bounded', 'overload: memory bounded (RSS growth over the 2nd half ≤ 32 MiB)'],
+  } as const;
+  if (overload === undefined) return Object.values(ids).map(([id, target]) => NA(id, target, 'needs step overload'));
+  const r = overload.result;
+  const offered = `offered ${(r.sentPerS / overload.capacityReqPerS).toFixed(1)}× capacity`;
+  // More outstanding than sockets means requests queued in the client: the server was holding, not shedding.
+  const held = r.peakOutstanding > overload.connections ? `; requests queued in the client (peak ${r.peakOutstanding} outstanding on ${overload.connections} sockets)` : '';
+  const rejected: TargetResult =
+    r.rejected.count === 0
+      ? { id: ids.rejected[0], target: ids.rejected[1], measured: 'no 503', value: null, pass: false, note: `${offered}; nothing was shed${held}` }
+      : {
+          id: ids.rejected[0],
+          target: ids.rejected[1],
+          measured: ms(r.rejected.p99Us),
+          value: r.rejected.p99Us / 1000,
+          pass: r.rejected.p99Us <= 5000,
+          note: `${offered}; ${r.rejected.count} rejected, ${r.rejectedWellFormed} with OVERLOADED + Retry-After`,
+        };
+  const acceptedRatio = r.accepted.count === 0 ? null : r.accepted.p99Us / overload.capacityP99Us;
+  const accepted: TargetResult = {
+    id: ids.accepted[0],
+    target: ids.accepted[1],
+    measured: acceptedRatio === null ? 'no 2xx' : ratio(acceptedRatio),
+    value: acceptedRatio,
+    pass: acceptedRatio !== null && acceptedRatio <= 2,
+    note: `${ms(r.accepted.p99Us)} vs ${ms(overload.capacityP99Us)} at capacity${held}`,
+  };
+  const alive: TargetResult = {
+    id: ids.alive[0],
+    target: ids.alive[1],
+    measured: overload.aliveAfter ? 'alive' : 'down',
+    value: overload.aliveAfter ? 1 : 0,
+    pass: overload.aliveAfter,
+    note: `${r.networkErrors} network errors, ${r.unanswered} unanswered`,
+  };
+  const growthMiB = overload.rss.secondHalfGrowthKiB / 1024;
+  const memory: TargetResult = {
+    id: ids.memory[0],
+    target: ids.memory[1],
+    measured: `${growthMiB.toFixed(1)} MiB`,
+    value: growthMiB,
+    pass: growthMiB <= 32,
+    note: `RSS ${(overload.rss.startKiB / 1024).toFixed(0)} → peak ${(overload.rss.peakKiB / 1024).toFixed(0)} → end ${(overload.rss.endKiB / 1024).toFixed(0)} MiB`,
+  };
+  return [rejected, accepted, alive, memory];
+}
