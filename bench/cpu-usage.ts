@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { cpuTicks, processTree } from './proc.js';
 
 /**
  * CPU used by processes that are not the bench's own. Server and load
@@ -14,7 +15,7 @@ export interface CpuSnapshot {
   /** All CPUs, in clock ticks. */
   readonly total: number;
   readonly busy: number;
-  /** User + system ticks of the given processes. */
+  /** User + system ticks of the given processes and their descendants. */
   readonly ours: number;
 }
 
@@ -31,21 +32,12 @@ function systemTicks(): { total: number; busy: number } | undefined {
   }
 }
 
-function processTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may hold spaces: fields are counted after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
 export function cpuSnapshot(pids: readonly number[]): CpuSnapshot | undefined {
   const system = systemTicks();
   if (system === undefined) return undefined;
-  return { ...system, ours: pids.reduce((sum, pid) => sum + processTicks(pid), 0) };
+  // Descendants count as ours: server workers, and the esbuild helper tsx starts.
+  const ours = new Set(pids.flatMap((pid) => processTree(pid)));
+  return { ...system, ours: [...ours].reduce((sum, pid) => sum + cpuTicks(pid), 0) };
 }
 
 /**

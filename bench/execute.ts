@@ -1,8 +1,10 @@
+/** Runs the selected steps against their servers and workers, and records each one's outcome. */
 import { join } from 'node:path';
 import { FOREIGN_CPU_NOTICE, cpuSnapshot, foreignCores } from './cpu-usage.js';
 import type { LoadJob, LoadResult } from './load-protocol.js';
 import type { Measurement, Outcome } from './measurements.js';
 import { BENCH_DIR } from './paths.js';
+import { processTree } from './proc.js';
 import type { Progress } from './progress.js';
 import type { RawJob, RawResult } from './raw-ort-protocol.js';
 import { isAlive, startServer, stopServer, supportedServeFlags, type RunningServer } from './server.js';
@@ -22,8 +24,10 @@ function progressTitle(step: Step): string {
 function summaryLine(m: Measurement): string {
   const msOf = (us: number): string => (us / 1000).toFixed(2);
   switch (m.kind) {
-    case 'closed':
-      return `${Math.round(m.result.reqPerS)} req/s, p50 ${msOf(m.result.ok.p50Us)} ms, p99 ${msOf(m.result.ok.p99Us)} ms, ${m.result.non2xx + m.result.networkErrors} errors`;
+    case 'closed': {
+      const batch = m.meanBatchRows === null ? '' : `, ${m.meanBatchRows.toFixed(1)} rows per execution`;
+      return `${Math.round(m.result.reqPerS)} req/s, p50 ${msOf(m.result.ok.p50Us)} ms, p99 ${msOf(m.result.ok.p99Us)} ms, ${m.result.non2xx + m.result.networkErrors} errors${batch}`;
+    }
     case 'raw-latency':
       return `median ${Math.round(m.result.medianUs)} µs, p99 ${Math.round(m.result.p99Us)} µs over ${m.result.runs} runs`;
     case 'raw-throughput':
@@ -36,6 +40,8 @@ function summaryLine(m: Measurement): string {
 export interface Run {
   readonly outcomes: Map<string, Outcome>;
   readonly serverFlags: Partial<Record<ServerKey, readonly string[]>>;
+  /** Processes each server ran as (a primary and its workers, when it forks them), counted once it was ready. */
+  readonly serverProcesses: Partial<Record<ServerKey, number>>;
 }
 
 /** Runs the steps in order, starting each server configuration when first needed and stopping it when done. */
@@ -47,30 +53,32 @@ export async function runSteps(settings: Settings, steps: readonly Step[], progr
   const raw = WorkerProcess.start<RawJob, RawResult>(join(BENCH_DIR, 'raw-ort-worker.ts'));
   const outcomes = new Map<string, Outcome>();
   const serverFlags: Run['serverFlags'] = {};
+  const serverProcesses: Run['serverProcesses'] = {};
   // A configuration that could not start is not retried for each of its steps.
-  const unusable = new Map<ServerKey, Outcome>();
+  const unusable = new Map<ServerKey, Extract<Outcome, { status: 'skipped' | 'failed' }>>();
   let current: { key: ServerKey; server: RunningServer } | undefined;
   try {
     for (const [i, step] of steps.entries()) {
       progress.step(i + 1, progressTitle(step), step.estimateS(settings));
       let server: RunningServer | undefined;
       try {
+        // A server not needed by this step is stopped first, so that it takes nothing from the measurement.
+        if (current !== undefined && current.key !== step.server) {
+          await stopServer(current.server);
+          current = undefined;
+        }
         if (step.server !== undefined) {
           const key = step.server;
-          if (current !== undefined && current.key !== key) {
-            await stopServer(current.server);
-            current = undefined;
-          }
           const known = unusable.get(key);
           if (known !== undefined) {
             outcomes.set(step.id, known);
-            progress.note(known.status === 'ok' ? '' : `${known.status}: ${known.reason.split('\n')[0] ?? ''}`);
+            progress.note(`${known.status}: ${known.reason.split('\n')[0] ?? ''}`);
             continue;
           }
           if (current === undefined) {
             const spec = serverSpec(key, wide.file, supported);
             if ('missing' in spec) {
-              const skipped: Outcome = { status: 'skipped', reason: `server lacks flag ${spec.missing.join(', ')}` };
+              const skipped = { status: 'skipped', reason: `server lacks flag ${spec.missing.join(', ')}` } as const;
               unusable.set(key, skipped);
               outcomes.set(step.id, skipped);
               progress.note(`skipped: ${skipped.reason}`);
@@ -83,6 +91,7 @@ export async function runSteps(settings: Settings, steps: readonly Step[], progr
               throw err;
             }
             serverFlags[key] = spec.spec.flags;
+            serverProcesses[key] = processTree(current.server.pid).length;
           }
           if (!isAlive(current.server)) throw new Error(`server "${current.server.spec.label}" has exited`);
           server = current.server;
@@ -103,6 +112,6 @@ export async function runSteps(settings: Settings, steps: readonly Step[], progr
     if (current !== undefined) await stopServer(current.server);
     await Promise.all([load.stop(), raw.stop()]);
   }
-  return { outcomes, serverFlags };
+  return { outcomes, serverFlags, serverProcesses };
 }
 

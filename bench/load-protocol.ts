@@ -88,6 +88,8 @@ export interface OpenLoopResult {
    * shedding the excess quickly.
    */
   readonly peakOutstanding: number;
+  /** CPU time of the generator per request sent: its share of the 2 cores the server also needs. */
+  readonly clientCpuUsPerRequest: number;
   /** How late requests left against their schedule: shows whether the generator kept up. */
   readonly sendLag: LatencySummary;
 }

@@ -11,6 +11,8 @@ export interface ClosedMeasurement {
   readonly result: ClosedLoopResult;
   /** req/s of every repetition, to show the run-to-run spread. */
   readonly repeatsReqPerS: readonly number[];
+  /** Mean rows per model execution over the step, from the server's /metrics (null: no batcher series). */
+  readonly meanBatchRows: number | null;
 }
 
 export interface RawLatencyMeasurement {

@@ -43,6 +43,7 @@ export function tableRows(steps: readonly Step[], outcomes: Outcomes): TableRow[
           p50Ms: toMs(r.ok.p50Us),
           p99Ms: toMs(r.ok.p99Us),
           errors: r.non2xx + r.networkErrors,
+          ...(m.meanBatchRows !== null ? { note: `server: ${m.meanBatchRows.toFixed(1)} rows per execution` } : {}),
         });
         break;
       }
@@ -144,7 +145,8 @@ export function markdownTable(rows: readonly TableRow[]): string {
 export function targetsTable(targets: readonly TargetResult[]): string {
   const lines = ['| target | measured | result | detail |', '|---|---:|---|---|'];
   for (const t of targets) {
-    const verdict = t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'FAIL';
+    const disturbed = t.disturbedBy === undefined ? '' : ` (unreliable: others used ${t.disturbedBy.toFixed(2)} cores)`;
+    const verdict = (t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'FAIL') + disturbed;
     lines.push(`| ${t.target} | ${t.measured} | ${verdict} | ${t.note ?? ''} |`);
   }
   return lines.join('\n');

@@ -1,4 +1,4 @@
-import { rssKiB } from './server.js';
+import { treeRssKiB } from './proc.js';
 
 export interface RssTrace {
   readonly startKiB: number;
@@ -13,11 +13,11 @@ export interface RssTrace {
   readonly samples: number;
 }
 
-/** Samples a process's RSS every everyMs until stop(). */
+/** Samples the RSS of a process and its descendants (e.g. cluster workers) every everyMs until stop(). */
 export function sampleRss(pid: number, everyMs = 100): { stop(): RssTrace } {
   const samples: number[] = [];
   const take = (): void => {
-    const kib = rssKiB(pid);
+    const kib = treeRssKiB(pid);
     if (kib !== undefined) samples.push(kib);
   };
   take();

@@ -16,7 +16,7 @@ import { IRIS_PACKAGE, RESULTS_FILE } from './paths.js';
 import { Progress } from './progress.js';
 import { markdownTable, tableRows, targetsTable, worstForeignCpu } from './report.js';
 import { gitState, machine, writeResults } from './results.js';
-import { USAGE, parseArgs } from './settings.js';
+import { USAGE, UsageError, parseArgs } from './settings.js';
 import { STEPS, selectSteps } from './steps.js';
 import { evaluateTargets } from './targets.js';
 import { WIDE_WIDTHS } from './wide-mlp.js';
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   }
   const steps = selectSteps(settings.only);
   if (steps.length === 0) {
-    throw new Error(`--only ${settings.only?.join(',') ?? ''} matches no step; step ids: ${STEPS.map((s) => s.id).join(', ')}`);
+    throw new UsageError(`--only ${settings.only?.join(',') ?? ''} matches no step; step ids: ${STEPS.map((s) => s.id).join(', ')}`);
   }
   const progress = new Progress(steps.length);
   const startedAt = new Date();
@@ -82,6 +82,7 @@ async function main(): Promise<number> {
       wide: { widths: WIDE_WIDTHS, input: 'features [-1, 256] float32', seeded: true },
     },
     serverFlags: run.serverFlags,
+    serverProcesses: run.serverProcesses,
     table: rows,
     targets,
     steps: steps.map((s) => ({ id: s.id, title: s.title, concurrency: s.concurrency, ...run.outcomes.get(s.id) })),
@@ -95,7 +96,8 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    const detail = err instanceof UsageError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`bench: ${detail}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { stopChild, track } from './children.js';
 import { CLI, ROOT } from './paths.js';
 
@@ -93,14 +92,4 @@ export async function stopServer(server: RunningServer): Promise<void> {
 
 export function isAlive(server: RunningServer): boolean {
   return server.child.exitCode === null && server.child.signalCode === null;
-}
-
-/** Resident set size of a process in KiB (Linux /proc), undefined elsewhere or once it has exited. */
-export function rssKiB(pid: number): number | undefined {
-  try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match?.[1] === undefined ? undefined : Number(match[1]);
-  } catch {
-    return undefined;
-  }
 }

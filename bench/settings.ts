@@ -2,6 +2,9 @@
 
 export type BuildPolicy = 'auto' | 'always' | 'never';
 
+/** A mistake on the command line: reported without a stack trace. */
+export class UsageError extends Error {}
+
 export interface Settings {
   readonly mode: 'full' | 'quick';
   /** Step-id prefixes to run (`--only wide,raw`); undefined = all. */
@@ -56,9 +59,9 @@ export function parseArgs(argv: readonly string[]): Settings | 'help' {
     else if (arg === '--help' || arg === '-h') return 'help';
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
-      if (value === undefined || value === '') throw new Error('--only needs a value, e.g. --only wide');
+      if (value === undefined || value === '') throw new UsageError('--only needs a value, e.g. --only wide');
       only = value.split(',').map((s) => s.trim()).filter(Boolean);
-    } else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+    } else throw new UsageError(`unknown argument "${arg}"\n${USAGE}`);
   }
   return { mode: quick ? 'quick' : 'full', only, build, ...(quick ? QUICK : FULL) };
 }

@@ -15,6 +15,7 @@ import {
 import type { RawJob, RawResult } from './raw-ort-protocol.js';
 import { IRIS_ONNX } from './paths.js';
 import type { RunningServer } from './server.js';
+import { batchCounters, meanBatchRows } from './server-metrics.js';
 import type { ServerKey } from './server-specs.js';
 import { OVERLOAD_MAX_IN_FLIGHT, RAW_BATCH_SIZES, TINY_CONCURRENCY, WIDE_CONCURRENCIES, type Settings } from './settings.js';
 import { WIDE_FEATURES, WIDE_INPUT, type WideModel } from './wide-mlp.js';
@@ -46,9 +47,16 @@ function requireServer(ctx: StepContext): RunningServer {
   return ctx.server;
 }
 
+/** The model a request addresses, from its path (/v1/models/{name}/… or /v2/models/{name}/…). */
+function modelOf(request: HttpRequestSpec): string | undefined {
+  return /\/models\/([^/]+)\//.exec(request.path)?.[1];
+}
+
 /** Warm-up, then `repeats` runs; reports the run with the median req/s (the middle one of three). */
 export async function closedLoop(ctx: StepContext, request: HttpRequestSpec, concurrency: number): Promise<ClosedMeasurement> {
   const server = requireServer(ctx);
+  const model = modelOf(request);
+  const countersBefore = model === undefined ? undefined : await batchCounters(server.url, model);
   const runs: ClosedLoopResult[] = [];
   for (let i = 0; i < ctx.settings.repeats; i++) {
     const job: LoadJob = {
@@ -63,6 +71,7 @@ export async function closedLoop(ctx: StepContext, request: HttpRequestSpec, con
     if (result.kind !== 'closed') throw new Error('load worker answered a closed-loop job with an open-loop result');
     runs.push(result);
   }
+  const countersAfter = model === undefined ? undefined : await batchCounters(server.url, model);
   const sorted = [...runs].sort((a, b) => a.reqPerS - b.reqPerS);
   const result = sorted[(sorted.length - 1) >> 1] ?? sorted[0];
   if (result === undefined) throw new Error('no runs');
@@ -73,6 +82,7 @@ export async function closedLoop(ctx: StepContext, request: HttpRequestSpec, con
     serverFlags: server.spec.flags,
     result,
     repeatsReqPerS: runs.map((r) => r.reqPerS),
+    meanBatchRows: meanBatchRows(countersBefore, countersAfter),
   };
 }
 

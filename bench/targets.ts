@@ -9,6 +9,32 @@ export interface TargetResult {
   /** null: not evaluated (a step it needs was skipped, failed or not selected). */
   readonly pass: boolean | null;
   readonly note?: string;
+  /** Most CPU (in cores) other processes used during a step this target reads, when enough to matter. */
+  readonly disturbedBy?: number;
+}
+
+/** Other processes' CPU from which a verdict is flagged as unreliable. */
+export const DISTURBED_CORES = 0.25;
+
+/** The steps each target reads. */
+const READS: Readonly<Record<string, readonly string[]>> = {
+  'tiny-vs-trivial': ['trivial', 'tiny-json'],
+  'tiny-added-latency': ['tiny-json-c1', 'raw-tiny'],
+  'wide-batching-speedup': ['wide-off-c64', 'wide-on-c64'],
+  'wide-vs-raw': ['wide-on-c64', 'raw-wide'],
+  'wide-p99': ['wide-on-c64'],
+};
+const OVERLOAD_READS = ['overload-capacity', 'overload'];
+
+/** Flags a verdict taken while other processes competed for the cores. */
+function withDisturbance(result: TargetResult, outcomes: Outcomes): TargetResult {
+  const steps = READS[result.id] ?? (result.id.startsWith('overload') ? OVERLOAD_READS : []);
+  let worst = 0;
+  for (const id of steps) {
+    const outcome = outcomes.get(id);
+    if (outcome?.status === 'ok' && outcome.foreignCpuCores !== null) worst = Math.max(worst, outcome.foreignCpuCores);
+  }
+  return worst >= DISTURBED_CORES ? { ...result, disturbedBy: worst } : result;
 }
 
 const NA = (id: string, target: string, note: string): TargetResult => ({ id, target, measured: 'n/a', value: null, pass: null, note });
@@ -53,7 +79,21 @@ export function evaluateTargets(outcomes: Outcomes): TargetResult[] {
     if (wideOff === undefined || wideOn === undefined) results.push(NA(id, target, 'needs steps wide-off-c64 and wide-on-c64'));
     else {
       const value = wideOn.result.reqPerS / wideOff.result.reqPerS;
-      results.push({ id, target, measured: ratio(value), value, pass: value >= 5 });
+      const batch = wideOn.meanBatchRows;
+      const offBatch = wideOff.meanBatchRows;
+      // Tells "batching does not pay here" apart from "batching did not happen" (or happened with it off).
+      const onNote =
+        batch === null
+          ? 'the server reported no batch executions (mlpatterns_batch_size) with batching on'
+          : batch < 1.05
+            ? `batching on merged nothing (${batch.toFixed(2)} rows per execution): were the batching flags applied?`
+            : `${batch.toFixed(1)} rows per execution with batching on`;
+      const offNote =
+        offBatch !== null && offBatch >= 1.05
+          ? `; but batching off merged too (${offBatch.toFixed(1)} rows per execution): was --max-batch-size 1 applied?`
+          : '';
+      const note = onNote + offNote;
+      results.push({ id, target, measured: ratio(value), value, pass: value >= 5, note });
     }
   }
   {
@@ -77,7 +117,7 @@ export function evaluateTargets(outcomes: Outcomes): TargetResult[] {
     }
   }
   results.push(...overloadTargets(overload));
-  return results;
+  return results.map((r) => withDisturbance(r, outcomes));
 }
 
 function overloadTargets(overload: OverloadMeasurement | undefined): TargetResult[] {
@@ -89,7 +129,8 @@ function overloadTargets(overload: OverloadMeasurement | undefined): TargetResul
   } as const;
   if (overload === undefined) return Object.values(ids).map(([id, target]) => NA(id, target, 'needs step overload'));
   const r = overload.result;
-  const offered = `offered ${(r.sentPerS / overload.capacityReqPerS).toFixed(1)}× capacity`;
+  // The generator shares the cores: its lag behind schedule says whether the rate was really offered.
+  const offered = `offered ${(r.sentPerS / overload.capacityReqPerS).toFixed(1)}× capacity (generator lag p99 ${ms(r.sendLag.p99Us)}, ${Math.round(r.clientCpuUsPerRequest)} µs CPU per request)`;
   // More outstanding than sockets means requests queued in the client: the server was holding, not shedding.
   const held = r.peakOutstanding > overload.connections ? `; requests queued in the client (peak ${r.peakOutstanding} outstanding on ${overload.connections} sockets)` : '';
   const rejected: TargetResult =

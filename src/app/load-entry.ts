@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ModelEntry } from '../config/schema.js';
+import { DEFAULT_BATCHING, type ModelEntry } from '../config/schema.js';
 import { readPackage } from '../package/read-package.js';
 import type { Registry } from '../registry/registry.js';
 import type { ServerMetrics } from '../http/metrics.js';
@@ -29,7 +29,7 @@ export async function loadEntry(
   const modelOptions = {
     name: entry.name,
     ...(entry.session ? { session: entry.session } : {}),
-    ...(entry.batching ? { batching: entry.batching } : {}),
+    batching: entry.batching ?? DEFAULT_BATCHING,
     ...(metrics ? { observer: (version: string) => metrics.batchObserver(entry.name, version) } : {}),
   };
 

@@ -39,7 +39,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       log?.info({ model: entry.name, version: host.current.version, source: entry.path ?? entry.ref }, 'model loaded');
     }
     const server = await buildServer({ repository, logger, metrics, bodyLimit: config.server.bodyLimit });
-    const address = await server.app.listen({ host: config.server.host, port: config.server.port });
+    const address = await server.app.listen({ host: config.server.host, port: config.server.port }).catch(async (err: unknown) => {
+      await server.app.close(); // a port already taken must not leave the app's resources behind
+      throw err;
+    });
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closing ??= (async () => {

@@ -28,16 +28,15 @@ export async function observed<T>(
   try {
     lease = host.acquire();
   } catch (err) {
-    ctx.metrics.requests.inc({ model: modelName, version: host.current.version, protocol, status: String(isMlError(err) ? err.status : 500) });
+    ctx.metrics.requestSeries(modelName, host.current.version, protocol).count(isMlError(err) ? err.status : 500);
     throw err;
   }
-  const start = process.hrtime.bigint();
+  const series = ctx.metrics.requestSeries(modelName, lease.model.version, protocol);
   const timeoutMs = host.limits?.timeoutMs ?? 0;
   const call: CallContext = {
-    countRows: (rows) => ctx.metrics.inferences.inc({ model: modelName, version: lease.model.version }, rows),
+    countRows: (rows) => series.inferences.inc(rows),
     deadline: timeoutMs > 0 ? { deadline: arrived + timeoutMs, deadlineMs: timeoutMs } : {},
   };
-  const labels = { model: modelName, version: lease.model.version, protocol };
   let status = 200;
   try {
     return await run(lease, call);
@@ -46,8 +45,7 @@ export async function observed<T>(
     throw err;
   } finally {
     lease.release();
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    ctx.metrics.latency.observe(labels, seconds);
-    ctx.metrics.requests.inc({ ...labels, status: String(status) });
+    series.latency.observe((performance.now() - arrived) / 1000);
+    series.count(status);
   }
 }

@@ -9,6 +9,9 @@ export const MANIFEST_FILE = 'mlpatterns.model.yaml';
 
 export const MODEL_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
+/** Names used as object keys must not be Object.prototype's (`__proto__`, `constructor`, …). */
+const notPrototypeKey = (name: string): boolean => !(name in Object.prototype) && name !== 'prototype';
+
 export const tensorSpecSchema = z.object({
   name: z.string().min(1),
   dtype: z.enum(DTYPES),
@@ -29,7 +32,7 @@ export const signatureSchema = z.object({
 export const stepSchema = z.looseObject({ type: z.string().min(1) });
 
 export const manifestSchema = z.object({
-  name: z.string().regex(MODEL_NAME_PATTERN, 'use letters, digits, ".", "_" and "-"'),
+  name: z.string().regex(MODEL_NAME_PATTERN, 'use letters, digits, ".", "_" and "-"').refine(notPrototypeKey, 'reserved name'),
   /** Free-form version label of the package (the registry assigns its own version numbers). */
   version: z.union([z.string(), z.number()]).transform(String).optional(),
   /** @default "onnx" */
@@ -40,7 +43,7 @@ export const manifestSchema = z.object({
   /** Class labels, index order: a list, or a path to a JSON file (list or {"0": "setosa", ...}). */
   labels: z.union([z.array(z.string()), z.string()]).optional(),
   /** Named signatures. When absent they are inferred from the model. */
-  signatures: z.record(z.string().regex(MODEL_NAME_PATTERN), signatureSchema).optional(),
+  signatures: z.record(z.string().regex(MODEL_NAME_PATTERN).refine(notPrototypeKey, 'reserved name'), signatureSchema).optional(),
   preprocess: z.array(stepSchema).default([]),
   postprocess: z.array(stepSchema).default([]),
   /** A sample request body, shown by /metadata and used by smoke tests. */

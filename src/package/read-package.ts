@@ -120,7 +120,8 @@ async function siblingLabels(dir: string): Promise<string[] | undefined> {
   return undefined;
 }
 
-function sanitizeName(base: string): string {
+/** A valid model name made from a file or folder name (`iris_svc.onnx` → `iris_svc`). */
+export function sanitizeName(base: string): string {
   const cleaned = base.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.-]+/, '');
   return MODEL_NAME_PATTERN.test(cleaned) ? cleaned : 'model';
 }

@@ -19,7 +19,7 @@ export interface LoadModelOptions {
   /** Version reported to clients. @default the manifest's version, else "1" */
   readonly version?: string;
   readonly session?: SessionOptions;
-  /** Dynamic batching of executions; absent = each request runs on its own. */
+  /** Dynamic batching of executions; absent = each request runs on its own (also for models without a dynamic batch dimension). */
   readonly batching?: BatchingOptions;
   /** Told about every execution (rows, queue and compute time) and every refusal. */
   readonly observer?: BatchObserver | ((version: string) => BatchObserver);
@@ -99,7 +99,7 @@ function executor(name: string, fn: ServingFunction, batching: BatchingOptions |
   const outputsOf = (signature: string, opts: InferOptions): readonly string[] =>
     opts.outputs ?? fn.signatures[signature]?.outputs.map((o) => o.name) ?? [];
 
-  if (batching && batching.maxBatchSize > 1) {
+  if (batching && batching.maxBatchSize > 1 && hasDynamicBatchDim(fn)) {
     const batcher = new DynamicBatcher(name, (inputs, key) => fn.run(inputs, key), batching, observer);
     const run = (inputs: NamedTensors, signature: string, opts: InferOptions) =>
       batcher.submit(inputs, { signature, outputs: outputsOf(signature, opts), ...deadlineOf(opts) });
@@ -117,6 +117,11 @@ function executor(name: string, fn: ServingFunction, batching: BatchingOptions |
     return outputs;
   };
   return Object.assign(run, { close: async () => undefined });
+}
+
+/** Merging along dim 0 is only sound when every input's first dimension is dynamic. */
+function hasDynamicBatchDim(fn: ServingFunction): boolean {
+  return Object.values(fn.signatures).every((sig) => sig.inputs.every((input) => input.shape[0] === -1));
 }
 
 function deadlineOf(opts: InferOptions): { deadline?: number; deadlineMs?: number } {

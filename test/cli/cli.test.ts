@@ -55,6 +55,23 @@ describe('mlpatterns CLI', () => {
     }
   });
 
+  it('applies the batching flags to the served model (--max-batch-size 1: one execution per request)', async () => {
+    const { url, child, exited } = await startCliServer([
+      '--model', IRIS_EXAMPLE, '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--max-batch-size', '1', '--max-in-flight', '500',
+    ]);
+    try {
+      await Promise.all(Array.from({ length: 30 }, () => postJson(`${url}/v1/models/iris/predict`, { instances: [expected.inputs[0]] })));
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      const executions = Number(/mlpatterns_executions_total\{[^}]*\} (\d+)/.exec(metrics)?.[1]);
+      const rows = Number(/mlpatterns_inferences_total\{[^}]*\} (\d+)/.exec(metrics)?.[1]);
+      expect(rows).toBe(30);
+      expect(executions).toBe(30);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
   it('registers versions, moves aliases, lists and shows them', async () => {
     const state = ['--state-dir', path.join(dir, 'state')];
     const r1 = await runCli(['models', 'register', 'iris', path.join(FIXTURES, 'iris_svc.onnx'), '--alias', 'production', '--tag', 'team=ml', ...state]);

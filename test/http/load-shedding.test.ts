@@ -35,7 +35,7 @@ describe('load shedding and deadlines', () => {
 
   it('refuses requests beyond max in-flight at once with 503 OVERLOADED and Retry-After', async () => {
     const { open, waitForRuns } = gate();
-    server = await startTestServer([{ name: 'gated', path: GATED, limits: { maxInFlight: 2, retryAfterSeconds: 2 } }]);
+    server = await startTestServer([{ name: 'gated', path: GATED, batching: { maxBatchSize: 1 }, limits: { maxInFlight: 2, retryAfterSeconds: 2 } }]);
     const url = `${server.url}/v1/models/gated/predict`;
     const held = [postJson(url, { instances: [[1]] }), postJson(url, { instances: [[2]] })];
     await waitForRuns(2);

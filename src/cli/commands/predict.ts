@@ -21,7 +21,7 @@ export function predictCommand(program: Command): void {
     program
       .command('predict')
       .description('predict with a running server (URL) or in this process (file, folder or registry ref)')
-      .argument('<target>', 'http://host:port/v1/models/<name>[/predict], a .onnx file, a package folder, or name@alias')
+      .argument('<target>', 'http://host:port/v1/models/<name>, a .onnx file, a package folder, or name@alias')
       .requiredOption('-d, --data <json|@file>', 'instances as JSON (a list, or a full {"instances": …} body), or @file.json')
       .option('-k, --keys <json>', 'keys as a JSON list, one per instance')
       .option('-s, --signature <name>', 'signature to call')
@@ -48,7 +48,9 @@ async function buildBody(flags: PredictFlags): Promise<Record<string, unknown>> 
 }
 
 async function overHttp(target: string, body: unknown): Promise<unknown> {
-  const url = /\/(predict|infer)$/.test(target) ? target : `${target.replace(/\/+$/, '')}/predict`;
+  // The friendly API only: an OIP /infer URL takes another body shape.
+  if (/\/infer$/.test(target)) throw new Error('predict talks to the friendly API: give http://host:port/v1/models/<name>');
+  const url = /\/predict$/.test(target) ? target : `${target.replace(/\/+$/, '')}/predict`;
   const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const answer = (await res.body.json()) as { error?: string; code?: string };
   if (res.statusCode >= 400) throw new Error(`${res.statusCode} ${answer.code ?? ''}: ${answer.error ?? 'request failed'}`);

@@ -1,7 +1,9 @@
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { startServer } from '../../app/serve.js';
+import { sanitizeName } from '../../package/read-package.js';
 import { runPrimary } from '../../cluster/primary.js';
 import { announceListening, shareWorkerMetrics } from '../../cluster/worker.js';
 import { loadConfigFile, resolveConfig } from '../../config/load-config.js';
@@ -86,9 +88,39 @@ async function buildConfig(configPath: string | undefined, flags: ServeFlags): P
     ...(flags.host !== undefined ? { host: flags.host } : {}),
     ...(flags.logLevel !== undefined ? { logLevel: flags.logLevel } : {}),
   };
-  const models: ConfigInput['models'] = [...base.models];
+  const models: NonNullable<ConfigInput['models']> = [...base.models];
   if (flags.model !== undefined) models.push(modelFromFlag(flags));
-  return resolveConfig({ server, storage: file ? base.storage : storageFromFlags(flags), models });
+  const tuned = models.map((m) => withPerformanceFlags(m, flags));
+  return resolveConfig({ server, storage: file ? base.storage : storageFromFlags(flags), models: tuned });
+}
+
+type ModelInput = NonNullable<ConfigInput['models']>[number];
+
+/** Batching and limit flags override the config of every served model. */
+function withPerformanceFlags(model: ModelInput, flags: ServeFlags): ModelInput {
+  const int = (flag: string, v: string | undefined) => (v === undefined ? undefined : parseIntFlag(flag, v));
+  const batching = {
+    ...model.batching,
+    ...defined('maxBatchSize', int('--max-batch-size', flags.maxBatchSize)),
+    ...defined('maxQueueDelayUs', int('--max-batch-delay-us', flags.maxBatchDelayUs)),
+    ...defined('maxQueueRows', int('--max-queue', flags.maxQueue)),
+    ...defined('maxConcurrentBatches', int('--max-concurrent-batches', flags.maxConcurrentBatches)),
+    ...defined('preferredBatchSizes', flags.preferredBatchSizes?.split(',').map((v) => parseIntFlag('--preferred-batch-sizes', v.trim()))),
+  };
+  const limits = {
+    ...model.limits,
+    ...defined('maxInFlight', int('--max-in-flight', flags.maxInFlight)),
+    ...defined('timeoutMs', int('--timeout-ms', flags.timeoutMs)),
+  };
+  return {
+    ...model,
+    ...(Object.keys(batching).length > 0 ? { batching } : {}),
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
+  };
+}
+
+function defined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
 }
 
 /** `--model` is a path when it exists on disk, otherwise a registry reference. */
@@ -106,8 +138,7 @@ function modelFromFlag(flags: ServeFlags): NonNullable<ConfigInput['models']>[nu
 }
 
 function defaultNameFor(p: string): string {
-  const base = p.replace(/\/+$/, '').split('/').pop() ?? 'model';
-  return base.replace(/\.onnx$/, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.-]+/, '') || 'model';
+  return sanitizeName(path.basename(p.replace(/\/+$/, ''), '.onnx'));
 }
 
 function installSignalHandlers(close: () => Promise<void>, graceMs: number): void {

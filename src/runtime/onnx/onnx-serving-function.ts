@@ -1,34 +1,42 @@
-import ort from 'onnxruntime-node';
-import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { MlError } from '../../errors/ml-error.js';
-import { inspectDecoded, type OnnxModelInfo } from '../../onnx/inspect.js';
-import { prepareForServing } from '../../onnx/rewrite.js';
+import type { OnnxModelInfo } from '../../onnx/inspect.js';
 import type { NamedTensors, Signature, TensorSpec } from '../../tensor/tensor.js';
 import type { RunOptions, ServingFunction } from '../serving-function.js';
 import { BYTES_SOURCE, defaultModelName, readModelBytes } from './model-source.js';
 import { ortReason } from './ort-error.js';
-import { toOrtSessionOptions, type OnnxSessionOptions } from './session-options.js';
+import type { OrtTensorLike } from './ort-tensor-class.js';
+import { prepareModel } from './prepare-model.js';
+import { resolveExecutor, type OnnxExecutor, type OnnxSessionOptions } from './session-options.js';
+import { openSessionRunner, type SessionRunner } from './session-runner.js';
 import { resolveSignatures, type SignatureConfig } from './signatures.js';
 import { fromOrtTensor, toOrtTensor } from './tensor-convert.js';
+import type { OrtWorkerPool } from './worker/ort-worker-pool.js';
 
 export interface LoadOnnxModelOptions {
   /** Names the model in INFERENCE_FAILED / MODEL_NOT_READY errors. @default the file name without extension, or "model" */
   readonly name?: string;
   /** Declared signatures (from the manifest). @default inferred from the graph, see resolveSignatures */
   readonly signatures?: Readonly<Record<string, SignatureConfig>>;
+  /** onnxruntime's options, and where sessions run (`executor`, `workerThreads`). */
   readonly session?: OnnxSessionOptions;
 }
 
-/** A ServingFunction backed by one onnxruntime session. */
+/** A ServingFunction backed by onnxruntime: one session inline, or one per worker thread. */
 export interface OnnxServingFunction extends ServingFunction {
   /** The graph's interface, read after the load-time rewrites. */
   readonly info: OnnxModelInfo;
   /** The load-time rewrites applied (see prepareForServing), for logs. */
   readonly rewrites: readonly string[];
+  /** Where the sessions run: "worker" threads (the default) or "inline" on the main thread. */
+  readonly executor: OnnxExecutor;
 }
 
 /**
- * Loads an ONNX model (file path or bytes) into an onnxruntime session.
+ * Loads an ONNX model (file path or bytes) into onnxruntime: by default into
+ * worker threads (session.executor), resolving once every thread holds a session.
+ * With worker threads, decoding and rewriting the graph and creating the
+ * sessions, the costly parts for big models, all happen off the event loop.
  *
  * @throws MlError INVALID_MODEL_FILE when the file is missing, is not ONNX, or onnxruntime cannot load the graph.
  * @throws MlError INVALID_MANIFEST when a declared signature names an output the graph does not have.
@@ -38,44 +46,57 @@ export async function loadOnnxModel(
   options: LoadOnnxModelOptions = {},
 ): Promise<OnnxServingFunction> {
   const path = typeof source === 'string' ? source : BYTES_SOURCE;
-  const prepared = prepareForServing(await readModelBytes(source), path);
-  const info = inspectDecoded(prepared.model, path);
+  const bytes = await readModelBytes(source);
+  const executor = resolveExecutor(options.session?.executor, bytes.length);
+  const session = { ...options.session, executor };
+  const prepared = await prepareModel(bytes, path, executor);
+  const { info } = prepared;
   // Signatures are checked before the session exists, so a bad manifest leaks nothing.
   const { signatures, defaultSignature } = resolveSignatures(info, options.signatures, path);
-  let session: InferenceSession;
+  let runner: SessionRunner;
   try {
-    session = await ort.InferenceSession.create(prepared.bytes, toOrtSessionOptions(options.session));
+    runner = await openSessionRunner(prepared.bytes, session);
   } catch (err) {
     throw new MlError('INVALID_MODEL_FILE', { path, reason: ortReason(err) }, { cause: err });
   }
   const name = options.name ?? defaultModelName(source);
-  return new OrtServingFunction(name, session, info, prepared.rewrites, signatures, defaultSignature);
+  return new OrtServingFunction(name, runner, info, prepared.rewrites, signatures, defaultSignature);
+}
+
+/** The worker pool behind a model loaded with executor "worker" (diagnostics and tests); else undefined. */
+export function workerPoolOf(fn: OnnxServingFunction): OrtWorkerPool | undefined {
+  return fn instanceof OrtServingFunction ? fn.owned.pool : undefined;
 }
 
 class OrtServingFunction implements OnnxServingFunction {
-  private session: InferenceSession | undefined;
+  /** Cleared by dispose, so that later runs report MODEL_NOT_READY. */
+  private runner: SessionRunner | undefined;
 
   constructor(
     private readonly name: string,
-    session: InferenceSession,
+    readonly owned: SessionRunner,
     readonly info: OnnxModelInfo,
     readonly rewrites: readonly string[],
     readonly signatures: Readonly<Record<string, Signature>>,
     readonly defaultSignature: string,
   ) {
-    this.session = session;
+    this.runner = owned;
+  }
+
+  get executor(): OnnxExecutor {
+    return this.owned.executor;
   }
 
   async run(inputs: NamedTensors, options: RunOptions = {}): Promise<NamedTensors> {
-    const session = this.session;
-    if (session === undefined) throw new MlError('MODEL_NOT_READY', { name: this.name });
+    const runner = this.runner;
+    if (runner === undefined) throw new MlError('MODEL_NOT_READY', { name: this.name });
     const signature = this.signatureFor(options.signature);
     const fetches = outputsFor(signature, this.info.outputs, options.outputs);
     const feeds = feedsFor(signature, inputs);
 
-    let results: InferenceSession.ReturnType;
+    let results: Readonly<Record<string, OrtTensorLike>>;
     try {
-      results = await session.run(feeds, fetches);
+      results = await runner.run(feeds, fetches);
     } catch (err) {
       throw new MlError('INFERENCE_FAILED', { name: this.name, reason: ortReason(err) }, { cause: err });
     }
@@ -90,10 +111,15 @@ class OrtServingFunction implements OnnxServingFunction {
     return outputs;
   }
 
+  /**
+   * Releases the session(s) once the runs in progress are done. With worker
+   * threads, a second call while the first still waits gives up on those runs
+   * (INFERENCE_FAILED at once) and ends the threads as soon as onnxruntime
+   * returns (see OrtWorkerPool.dispose).
+   */
   async dispose(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    await session?.release();
+    this.runner = undefined;
+    await this.owned.dispose();
   }
 
   private signatureFor(name: string | undefined): Signature {

@@ -10,6 +10,27 @@ export interface OnnxSessionOptions {
   readonly executionMode?: 'sequential' | 'parallel';
   /** @default "all" */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * "worker": sessions live in worker threads and the event loop stays free while
+   * a model computes; "inline": on the main thread (lowest latency for tiny
+   * models, blocks the event loop while computing); "auto": worker from
+   * AUTO_WORKER_MIN_BYTES of model up, inline below. See docs/performance.md.
+   * @default "auto"
+   */
+  readonly executor?: OnnxExecutor | 'auto';
+  /** Worker threads (each with its own session) for executor "worker". @default 1 */
+  readonly workerThreads?: number;
+}
+
+export type OnnxExecutor = 'worker' | 'inline';
+
+/** Model size from which "auto" runs sessions in worker threads. */
+export const AUTO_WORKER_MIN_BYTES = 1024 * 1024;
+
+/** Resolves "auto" by model size: small models compute faster than a thread hop. */
+export function resolveExecutor(choice: OnnxExecutor | 'auto' | undefined, modelBytes: number): OnnxExecutor {
+  if (choice === 'worker' || choice === 'inline') return choice;
+  return modelBytes >= AUTO_WORKER_MIN_BYTES ? 'worker' : 'inline';
 }
 
 /**
@@ -19,6 +40,7 @@ export interface OnnxSessionOptions {
  */
 const LOG_ERRORS_ONLY = 3;
 
+/** onnxruntime's own options only: executor and workerThreads are ours. */
 export function toOrtSessionOptions(options: OnnxSessionOptions = {}): InferenceSession.SessionOptions {
   return {
     logSeverityLevel: LOG_ERRORS_ONLY,

@@ -1,20 +1,12 @@
-import ort from 'onnxruntime-node';
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { MlError } from '../../errors/ml-error.js';
 import { DTYPES, type DType, type Tensor, type TensorData } from '../../tensor/tensor.js';
+import { OrtTensorClass, type OrtTensorLike } from './ort-tensor-class.js';
 
 /**
  * Our tensors to onnxruntime's and back. Both sides keep flat row-major typed
  * arrays of the same classes, so conversion wraps the existing buffer: no copy.
  */
-
-/**
- * ort.Tensor's constructor overloads pair each type literal with its array class;
- * our Tensor already guarantees that pairing (tensor.ts), which the overloads
- * cannot see through a union, so we call the general form.
- */
-type GeneralTensorConstructor = new (type: OrtTensor.Type, data: OrtTensor.DataType, dims: readonly number[]) => OrtTensor;
-const OrtTensorClass = ort.Tensor as unknown as GeneralTensorConstructor;
 
 export function toOrtTensor(name: string, tensor: Tensor): OrtTensor {
   try {
@@ -27,7 +19,8 @@ export function toOrtTensor(name: string, tensor: Tensor): OrtTensor {
 
 const KNOWN_DTYPES: ReadonlySet<string> = new Set(DTYPES);
 
-export function fromOrtTensor(name: string, value: OrtTensor): Tensor {
+/** Wraps the result's data, no copy: from an inline session, or as transferred from a worker. */
+export function fromOrtTensor(name: string, value: OrtTensorLike): Tensor {
   if (!KNOWN_DTYPES.has(value.type)) {
     throw new MlError('INFERENCE_FAILED', { name, reason: `output has unsupported type ${value.type}` });
   }
