@@ -32,8 +32,10 @@ function summaryLine(m: Measurement): string {
       return `median ${Math.round(m.result.medianUs)} µs, p99 ${Math.round(m.result.p99Us)} µs over ${m.result.runs} runs`;
     case 'raw-throughput':
       return m.result.points.map((p) => `b${p.batchSize}: ${Math.round(p.rowsPerS)} rows/s`).join(', ');
-    case 'overload':
-      return `offered ${Math.round(m.result.sentPerS)} req/s (target ${Math.round(m.targetRatePerS)}): ${m.result.accepted.count} accepted (p99 ${msOf(m.result.accepted.p99Us)} ms), ${m.result.rejected.count} rejected (p99 ${msOf(m.result.rejected.p99Us)} ms), server ${m.aliveAfter ? 'alive' : 'DOWN'}`;
+    case 'overload': {
+      const r = m.result;
+      return `due ${Math.round(r.scheduledPerS)} req/s (target ${Math.round(m.targetRatePerS)}), sent ${Math.round(r.sentPerS)}: ${r.accepted.count} accepted (p99 ${msOf(r.accepted.p99Us)} ms), ${r.rejected.count} rejected (p99 ${msOf(r.rejected.p99Us)} ms), ${r.unsent} unsent, server ${m.aliveAfter ? 'alive' : 'DOWN'}`;
+    }
   }
 }
 

@@ -47,7 +47,7 @@ export interface ClosedLoopResult {
 }
 
 /**
- * Open loop: requests leave at a constant rate whatever the server does (as
+ * Open loop: requests fall due at a constant rate whatever the server does (as
  * independent users would), so an overloaded server cannot slow the offered
  * load down the way it slows a closed loop.
  */
@@ -57,7 +57,7 @@ export interface OpenLoopJob {
   readonly request: HttpRequestSpec;
   readonly ratePerS: number;
   readonly durationS: number;
-  /** Sockets available; a request finding none waits in the client, which counts in its latency. */
+  /** Sockets, each carrying one request at a time; a request due when all are busy is not sent (`unsent`). */
   readonly connections: number;
   /** Longest wait for answers still outstanding once sending stops. */
   readonly drainS: number;
@@ -65,31 +65,42 @@ export interface OpenLoopJob {
 
 export interface OpenLoopResult {
   readonly kind: 'open';
+  /** How long sending lasted. */
   readonly durationS: number;
+  /** Requests that fell due, and their rate: the offered load. */
+  readonly scheduled: number;
+  readonly scheduledPerS: number;
+  /** Requests written to a socket, and their rate: the load that reached the server. */
   readonly sent: number;
   readonly sentPerS: number;
+  /** Due while every socket carried a request: the server already held `connections` of them. */
+  readonly unsent: number;
   readonly statusCounts: Readonly<Record<string, number>>;
-  /** 2xx. */
+  /** 2xx, from the moment each request was written to its socket. */
   readonly accepted: LatencySummary;
-  /** 503. */
+  /** 503, from the moment each request was written. */
   readonly rejected: LatencySummary;
+  /** The same answers from the moment each request was due: adds the generator's timer lag. */
+  readonly acceptedFromDue: LatencySummary;
+  readonly rejectedFromDue: LatencySummary;
   /** 503s carrying code OVERLOADED and a Retry-After header, as the contract requires. */
   readonly rejectedWellFormed: number;
-  /** Any other status (e.g. 504 DEADLINE_EXCEEDED). */
+  /** Any other status (e.g. 504 DEADLINE_EXCEEDED), from the write. */
   readonly other: LatencySummary;
+  /** Requests lost to a socket error or a connection the server closed. */
   readonly networkErrors: number;
+  /** Sockets the server closed during the run (not reopened: the pool shrinks, and `unsent` shows it). */
+  readonly lostConnections: number;
   /** Still unanswered after drainS. */
   readonly unanswered: number;
   /** From the first request to the last answer (answers go on arriving after sending stops). */
   readonly answeredS: number;
-  /**
-   * Most requests outstanding at once. Above `connections`, requests waited in
-   * the client for a socket: the server held every connection, i.e. it was not
-   * shedding the excess quickly.
-   */
+  /** Most requests on the wire at once (at most `connections`), and the mean over the timer ticks. */
   readonly peakOutstanding: number;
-  /** CPU time of the generator per request sent: its share of the 2 cores the server also needs. */
+  readonly meanOutstanding: number;
+  /** CPU time of the generator per request sent, and in cores while sending: its share of the cores the server also needs. */
   readonly clientCpuUsPerRequest: number;
+  readonly clientCores: number;
   /** How late requests left against their schedule: shows whether the generator kept up. */
   readonly sendLag: LatencySummary;
 }

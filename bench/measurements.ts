@@ -1,6 +1,7 @@
 import type { ClosedLoopResult, OpenLoopResult } from './load-protocol.js';
 import type { RawLatencyResult, RawThroughputResult } from './raw-ort-protocol.js';
 import type { RssTrace } from './rss.js';
+import type { ServerCpu } from './server-cpu.js';
 
 /** A closed-loop HTTP run (the reported repetition: the one with the median req/s). */
 export interface ClosedMeasurement {
@@ -28,13 +29,15 @@ export interface RawThroughputMeasurement {
 export interface OverloadMeasurement {
   readonly kind: 'overload';
   readonly serverFlags: readonly string[];
-  /** From the step "overload-capacity", on the same server just before. */
+  /** From the step "overload-capacity", on the same server just before (p99 from the write, as autocannon times it). */
   readonly capacityReqPerS: number;
   readonly capacityP99Us: number;
   readonly targetRatePerS: number;
   readonly connections: number;
   readonly result: OpenLoopResult;
   readonly rss: RssTrace;
+  /** What the server's process tree and its busiest event loop used during the run (null off Linux). */
+  readonly serverCpu: ServerCpu | null;
   /** The server process still runs and answers /v2/health/live afterwards. */
   readonly aliveAfter: boolean;
 }

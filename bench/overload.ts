@@ -2,6 +2,7 @@ import type { OverloadMeasurement } from './measurements.js';
 import { measured } from './measurements.js';
 import { WIDE_REQUEST } from './payloads.js';
 import { sampleRss } from './rss.js';
+import { measureServerCpu } from './server-cpu.js';
 import { isAlive, type RunningServer } from './server.js';
 import { OVERLOAD_CONNECTIONS, OVERLOAD_FACTOR } from './settings.js';
 import type { StepContext } from './steps.js';
@@ -18,7 +19,8 @@ async function answersLive(server: RunningServer): Promise<boolean> {
 
 /**
  * Offers OVERLOAD_FACTOR × the capacity just measured on the same server, at a
- * constant rate, while sampling the server's RSS; then checks it still answers.
+ * constant rate over OVERLOAD_CONNECTIONS sockets (bench/open-loop.ts), while
+ * sampling the server's RSS and CPU; then checks it still answers.
  */
 export async function runOverload(ctx: StepContext, server: RunningServer): Promise<OverloadMeasurement> {
   const capacity = measured(ctx.outcomes, 'overload-capacity', 'closed');
@@ -27,6 +29,7 @@ export async function runOverload(ctx: StepContext, server: RunningServer): Prom
   }
   const targetRatePerS = capacity.result.reqPerS * OVERLOAD_FACTOR;
   const rss = sampleRss(server.pid);
+  const cpu = measureServerCpu(server.pid);
   const result = await ctx.load.call({
     kind: 'open',
     url: server.url,
@@ -36,6 +39,7 @@ export async function runOverload(ctx: StepContext, server: RunningServer): Prom
     connections: OVERLOAD_CONNECTIONS,
     drainS: ctx.settings.overloadDrainS,
   });
+  const serverCpu = cpu.stop();
   const trace = rss.stop();
   if (result.kind !== 'open') throw new Error('load worker answered an open-loop job with a closed-loop result');
   return {
@@ -47,6 +51,7 @@ export async function runOverload(ctx: StepContext, server: RunningServer): Prom
     connections: OVERLOAD_CONNECTIONS,
     result,
     rss: trace,
+    serverCpu,
     aliveAfter: await answersLive(server),
   };
 }

@@ -31,10 +31,10 @@ export function processTree(root: number): number[] {
   return tree;
 }
 
-/** The fields of /proc/<pid>/stat after the command name (which may hold spaces). */
-function statFields(pid: number): string[] | undefined {
+/** The fields of /proc/<pid>/stat (or /proc/<pid>/task/<tid>/stat) after the command name (which may hold spaces). */
+function statFields(pid: number, tid?: number): string[] | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
@@ -49,6 +49,15 @@ function parentOf(pid: number): number | undefined {
 /** User + system CPU clock ticks of one process (0 once it has gone). */
 export function cpuTicks(pid: number): number {
   const fields = statFields(pid);
+  return fields === undefined ? 0 : Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+}
+
+/**
+ * User + system CPU clock ticks of a process's main thread alone (its task
+ * whose id is the pid): for Node, the event loop, apart from worker threads.
+ */
+export function mainThreadTicks(pid: number): number {
+  const fields = statFields(pid, pid);
   return fields === undefined ? 0 : Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
 }
 

@@ -76,30 +76,33 @@ export function tableRows(steps: readonly Step[], outcomes: Outcomes): TableRow[
         break;
       case 'overload': {
         const r = m.result;
-        const offered = `${Math.round(r.sentPerS)} req/s offered (${(r.sentPerS / m.capacityReqPerS).toFixed(1)}× capacity)`;
+        const x = (perS: number): string => `${(perS / m.capacityReqPerS).toFixed(1)}×`;
+        // What was due against what reached the server: they differ when every socket was held.
+        const offered = `${m.connections} sockets: ${Math.round(r.scheduledPerS)} req/s due (${x(r.scheduledPerS)} capacity), ${Math.round(r.sentPerS)} sent (${x(r.sentPerS)})`;
+        const rate = (n: number): number => n / Math.max(r.answeredS, 1e-9);
+        // Latencies from the write to the socket (as for the capacity run); from-due ones in the note.
         rows.push({
           ...base,
           scenario: `${step.title}: accepted (2xx)`,
           concurrency: offered,
-          // Over the time answers kept coming, which outlasts the sending when the server queues.
-          reqPerS: r.accepted.count / r.answeredS,
-          rowsPerS: r.accepted.count / r.answeredS,
+          reqPerS: rate(r.accepted.count),
+          rowsPerS: rate(r.accepted.count),
           p50Ms: toMs(r.accepted.p50Us),
           p99Ms: toMs(r.accepted.p99Us),
           errors: r.other.count + r.networkErrors + r.unanswered,
-          note: `${r.accepted.count} answered over ${r.answeredS.toFixed(1)} s; peak ${r.peakOutstanding} outstanding on ${m.connections} sockets`,
+          note: `p99 from due ${toMs(r.acceptedFromDue.p99Us).toFixed(2)} ms; mean ${Math.round(r.meanOutstanding)} on the wire; ${r.unsent} due with every socket busy (not sent)`,
         });
         rows.push({
           ...base,
           id: `${step.id}-rejected`,
           scenario: `${step.title}: rejected (503)`,
           concurrency: offered,
-          reqPerS: r.rejected.count / r.answeredS,
+          reqPerS: rate(r.rejected.count),
           rowsPerS: 0,
           p50Ms: toMs(r.rejected.p50Us),
           p99Ms: toMs(r.rejected.p99Us),
           errors: null,
-          note: `${r.rejectedWellFormed}/${r.rejected.count} with OVERLOADED + Retry-After`,
+          note: `${r.rejectedWellFormed}/${r.rejected.count} with OVERLOADED + Retry-After; p99 from due ${toMs(r.rejectedFromDue.p99Us).toFixed(2)} ms`,
         });
         break;
       }

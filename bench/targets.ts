@@ -1,17 +1,8 @@
-import { measured, type OverloadMeasurement, type Outcomes } from './measurements.js';
+import { measured, type Outcomes } from './measurements.js';
+import { overloadTargets } from './overload-targets.js';
+import { NA, ms, ratio, type TargetResult } from './target-result.js';
 
-export interface TargetResult {
-  readonly id: string;
-  readonly target: string;
-  /** The measured ratio or value, formatted; "n/a" when a step it needs did not run. */
-  readonly measured: string;
-  readonly value: number | null;
-  /** null: not evaluated (a step it needs was skipped, failed or not selected). */
-  readonly pass: boolean | null;
-  readonly note?: string;
-  /** Most CPU (in cores) other processes used during a step this target reads, when enough to matter. */
-  readonly disturbedBy?: number;
-}
+export type { TargetResult } from './target-result.js';
 
 /** Other processes' CPU from which a verdict is flagged as unreliable. */
 export const DISTURBED_CORES = 0.25;
@@ -36,11 +27,6 @@ function withDisturbance(result: TargetResult, outcomes: Outcomes): TargetResult
   }
   return worst >= DISTURBED_CORES ? { ...result, disturbedBy: worst } : result;
 }
-
-const NA = (id: string, target: string, note: string): TargetResult => ({ id, target, measured: 'n/a', value: null, pass: null, note });
-
-const ratio = (x: number): string => `${x.toFixed(2)}×`;
-const ms = (us: number): string => `${(us / 1000).toFixed(2)} ms`;
 
 /** Issue 3's targets, each a ratio or value taken from this one run. */
 export function evaluateTargets(outcomes: Outcomes): TargetResult[] {
@@ -118,57 +104,4 @@ export function evaluateTargets(outcomes: Outcomes): TargetResult[] {
   }
   results.push(...overloadTargets(overload));
   return results.map((r) => withDisturbance(r, outcomes));
-}
-
-function overloadTargets(overload: OverloadMeasurement | undefined): TargetResult[] {
-  const ids = {
-    rejected: ['overload-rejected-p99', 'overload: rejected (503) requests answered in p99 ≤ 5 ms'],
-    accepted: ['overload-accepted-p99', 'overload: accepted p99 ≤ 2 × p99 at capacity'],
-    alive: ['overload-no-crash', 'overload: no crash (server still answers afterwards)'],
-    memory: ['overload-memory-bounded', 'overload: memory bounded (RSS growth over the 2nd half ≤ 32 MiB)'],
-  } as const;
-  if (overload === undefined) return Object.values(ids).map(([id, target]) => NA(id, target, 'needs step overload'));
-  const r = overload.result;
-  // The generator shares the cores: its lag behind schedule says whether the rate was really offered.
-  const offered = `offered ${(r.sentPerS / overload.capacityReqPerS).toFixed(1)}× capacity (generator lag p99 ${ms(r.sendLag.p99Us)}, ${Math.round(r.clientCpuUsPerRequest)} µs CPU per request)`;
-  // More outstanding than sockets means requests queued in the client: the server was holding, not shedding.
-  const held = r.peakOutstanding > overload.connections ? `; requests queued in the client (peak ${r.peakOutstanding} outstanding on ${overload.connections} sockets)` : '';
-  const rejected: TargetResult =
-    r.rejected.count === 0
-      ? { id: ids.rejected[0], target: ids.rejected[1], measured: 'no 503', value: null, pass: false, note: `${offered}; nothing was shed${held}` }
-      : {
-          id: ids.rejected[0],
-          target: ids.rejected[1],
-          measured: ms(r.rejected.p99Us),
-          value: r.rejected.p99Us / 1000,
-          pass: r.rejected.p99Us <= 5000,
-          note: `${offered}; ${r.rejected.count} rejected, ${r.rejectedWellFormed} with OVERLOADED + Retry-After`,
-        };
-  const acceptedRatio = r.accepted.count === 0 ? null : r.accepted.p99Us / overload.capacityP99Us;
-  const accepted: TargetResult = {
-    id: ids.accepted[0],
-    target: ids.accepted[1],
-    measured: acceptedRatio === null ? 'no 2xx' : ratio(acceptedRatio),
-    value: acceptedRatio,
-    pass: acceptedRatio !== null && acceptedRatio <= 2,
-    note: `${ms(r.accepted.p99Us)} vs ${ms(overload.capacityP99Us)} at capacity${held}`,
-  };
-  const alive: TargetResult = {
-    id: ids.alive[0],
-    target: ids.alive[1],
-    measured: overload.aliveAfter ? 'alive' : 'down',
-    value: overload.aliveAfter ? 1 : 0,
-    pass: overload.aliveAfter,
-    note: `${r.networkErrors} network errors, ${r.unanswered} unanswered`,
-  };
-  const growthMiB = overload.rss.secondHalfGrowthKiB / 1024;
-  const memory: TargetResult = {
-    id: ids.memory[0],
-    target: ids.memory[1],
-    measured: `${growthMiB.toFixed(1)} MiB`,
-    value: growthMiB,
-    pass: growthMiB <= 32,
-    note: `RSS ${(overload.rss.startKiB / 1024).toFixed(0)} → peak ${(overload.rss.peakKiB / 1024).toFixed(0)} → end ${(overload.rss.endKiB / 1024).toFixed(0)} MiB`,
-  };
-  return [rejected, accepted, alive, memory];
 }

@@ -26,4 +26,5 @@ export type { InferOptions, InferResult, LoadedModel } from './serving/loaded-mo
 export { ModelHost, type ModelLease } from './serving/model-host.js';
 export { ModelRepository } from './serving/model-repository.js';
 export { predict, type PredictResponse } from './serving/predict.js';
+export * from './services/index.js';
 export type { DType, NamedTensors, Signature, Tensor, TensorSpec } from './tensor/tensor.js';

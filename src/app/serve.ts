@@ -4,6 +4,7 @@ import { ServerMetrics } from '../http/metrics.js';
 import { buildServer, type MlServer } from '../http/server.js';
 import type { AliasWatcher } from '../serving/alias-watcher.js';
 import { ModelRepository } from '../serving/model-repository.js';
+import { ServiceRepository } from '../services/service-repository.js';
 import { loadEntry } from './load-entry.js';
 import { openRegistry, type OpenedRegistry } from './open-registry.js';
 
@@ -38,7 +39,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (watcher) watchers.push(watcher);
       log?.info({ model: entry.name, version: host.current.version, source: entry.path ?? entry.ref }, 'model loaded');
     }
-    const server = await buildServer({ repository, logger, metrics, bodyLimit: config.server.bodyLimit });
+    const server = await buildServer({ repository, services: new ServiceRepository(config.services), logger, metrics, bodyLimit: config.server.bodyLimit });
     const address = await server.app.listen({ host: config.server.host, port: config.server.port }).catch(async (err: unknown) => {
       await server.app.close(); // a port already taken must not leave the app's resources behind
       throw err;

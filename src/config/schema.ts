@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { MODEL_NAME_PATTERN } from '../package/manifest.js';
+import { serviceEntrySchema } from '../services/schema.js';
+import { graphProblems } from '../services/validate-graph.js';
 
 /** Options of onnxruntime sessions (see onnxruntime's SessionOptions). */
 export const sessionOptionsSchema = z
@@ -128,6 +130,8 @@ export const configSchema = z
       .strict()
       .default({ stateDir: '.mlpatterns' }),
     models: z.array(modelEntrySchema).default([]),
+    /** Named endpoints whose body is a pattern graph (docs/services.md). @default [] */
+    services: z.array(serviceEntrySchema).default([]),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -138,6 +142,7 @@ export const configSchema = z
       }
       seen.add(m.name);
     });
+    for (const problem of graphProblems(cfg.services, seen)) ctx.addIssue({ code: 'custom', ...problem });
   });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -49,6 +49,11 @@ export const ERROR_CODES = {
   INVALID_MODEL_FILE: { status: 400, message: 'Cannot load model from {path}: {reason}' },
   INVALID_MANIFEST: { status: 400, message: 'Invalid model manifest {path}: {reason}' },
   MODEL_NOT_READY: { status: 503, message: 'Model "{name}" is not ready' },
+  // --- services (pattern graphs) -----------------------------------------
+  SERVICE_NOT_FOUND: { status: 404, message: 'Service "{name}" not found' },
+  BRANCH_FAILED: { status: 502, message: 'Service "{service}": branch "{branch}" failed: {reason}' },
+  BRANCH_TIMEOUT: { status: 504, message: 'Service "{service}": branch "{branch}" did not answer within {timeoutMs} ms' },
+  GRAPH_OUTPUT_INVALID: { status: 500, message: 'Service "{service}": {node} cannot use its input: {reason}' },
   // --- routes and server ---------------------------------------------------
   ROUTE_NOT_FOUND: { status: 404, message: 'No route {method} {url}' },
   UNAUTHORIZED: { status: 401, message: 'Missing or invalid admin token' },

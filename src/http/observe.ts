@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { FastifyRequest } from 'fastify';
 import { isMlError } from '../errors/ml-error.js';
 import type { ModelLease } from '../serving/model-host.js';
 import type { ServerContext } from './context.js';
@@ -9,6 +10,23 @@ export interface CallContext {
   countRows(rows: number): void;
   /** Deadline options for `infer`/`predict`, from the model's `limits.timeoutMs`. */
   readonly deadline: { deadline?: number; deadlineMs?: number };
+}
+
+/**
+ * A route `onRequest` hook that sheds load before the body is read: under
+ * overload a 503 then costs no body parsing, which is what keeps rejections fast.
+ */
+export function shedEarly(ctx: ServerContext, protocol: string): (req: FastifyRequest<{ Params: { name: string } }>) => Promise<void> {
+  return async (req) => {
+    if (!ctx.repository.has(req.params.name)) return; // the handler answers MODEL_NOT_FOUND
+    const host = ctx.repository.get(req.params.name);
+    try {
+      host.checkAdmission();
+    } catch (err) {
+      ctx.metrics.requestSeries(req.params.name, host.current.version, protocol).count(503);
+      throw err;
+    }
+  };
 }
 
 /**

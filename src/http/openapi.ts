@@ -81,6 +81,27 @@ export const openApiDocument = {
   },
   paths: {
     '/v1/models': { get: { tags: ['Friendly JSON'], summary: 'Served models', responses: { '200': { description: 'Models' } } } },
+    '/v1/services': { get: { tags: ['Services'], summary: 'Served services with the health of their models', responses: { '200': { description: 'Services' } } } },
+    '/v1/services/{name}': {
+      get: {
+        tags: ['Services'],
+        summary: 'A service: its pattern graph and the health of the models it uses',
+        parameters: [nameParam],
+        responses: { '200': { description: 'Graph and health' }, ...errorResponses },
+      },
+    },
+    '/v1/services/{name}/predict': {
+      post: {
+        tags: ['Services'],
+        summary: 'Run a service graph on a batch of instances (partial: true and failed name branches left out)',
+        parameters: [nameParam],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', required: ['instances'] }, example: { instances: [[5.1, 3.5, 1.4, 0.2]] } } },
+        },
+        responses: { '200': { description: 'Predictions' }, ...errorResponses },
+      },
+    },
     '/v1/models/{name}/metadata': {
       get: {
         tags: ['Friendly JSON'],

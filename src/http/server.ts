@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { MlError } from '../errors/ml-error.js';
 import type { Logger } from 'pino';
 import type { ModelRepository } from '../serving/model-repository.js';
+import { ServiceRepository } from '../services/service-repository.js';
 import type { ServerContext } from './context.js';
 import { installErrorHandling } from './error-handler.js';
 import { ServerMetrics } from './metrics.js';
@@ -10,6 +11,7 @@ import { docsRoutes } from './routes/docs.js';
 import { oipRoutes } from './routes/oip.js';
 import { operationsRoutes } from './routes/operations.js';
 import { predictRoutes } from './routes/predict.js';
+import { serviceRoutes } from './routes/services.js';
 
 const HEALTH_ROUTES = /^\/(v2\/health\/|health$|v2\/models\/[^/]+(\/versions\/[^/]+)?\/ready$)/;
 
@@ -25,6 +27,8 @@ function frameworkErrorHandler(error: FastifyError, req: FastifyRequest, reply: 
 
 export interface BuildServerOptions {
   readonly repository: ModelRepository;
+  /** Pattern-graph services. @default none */
+  readonly services?: ServiceRepository;
   /** pino logger; `false` disables request logging (tests, benchmarks). */
   readonly logger?: Logger | false;
   /** Largest accepted request body in bytes. @default 16 MiB */
@@ -57,7 +61,8 @@ export async function buildServer(options: BuildServerOptions): Promise<MlServer
   });
   const metrics = options.metrics ?? new ServerMetrics();
   let shuttingDown = false;
-  const ctx: ServerContext = { repository: options.repository, metrics, isShuttingDown: () => shuttingDown };
+  const services = options.services ?? new ServiceRepository([]);
+  const ctx: ServerContext = { repository: options.repository, services, metrics, isShuttingDown: () => shuttingDown };
 
   // Any non-JSON body (binary OIP requests, and tritonclient's, which carry no
   // Content-Type) arrives as raw bytes; each route decides what it accepts.
@@ -84,6 +89,7 @@ export async function buildServer(options: BuildServerOptions): Promise<MlServer
   await docsRoutes(app);
   operationsRoutes(app, ctx);
   predictRoutes(app, ctx);
+  serviceRoutes(app, ctx);
   oipRoutes(app, ctx);
   await app.ready();
   return { app, metrics, beginShutdown: () => (shuttingDown = true) };

@@ -70,11 +70,11 @@ export class ModelHost {
   }
 
   /**
-   * Admits a request on the current version. Over `limits.maxInFlight` the
-   * request is refused at once (OVERLOADED, 503 + Retry-After) instead of queueing
-   * without bound: fast failure keeps latency bounded for the admitted ones.
+   * Throws OVERLOADED when a request would not be admitted now. The HTTP layer
+   * calls it before reading the body, so shedding costs no parsing; `acquire`
+   * checks again, authoritatively.
    */
-  acquire(): ModelLease {
+  checkAdmission(): void {
     const limits = this.#options.limits;
     if (limits && this.#inFlight >= limits.maxInFlight) {
       this.#options.onReject?.('in_flight');
@@ -84,6 +84,15 @@ export class ModelHost {
         retryAfter: limits.retryAfterSeconds,
       });
     }
+  }
+
+  /**
+   * Admits a request on the current version. Over `limits.maxInFlight` the
+   * request is refused at once (OVERLOADED, 503 + Retry-After) instead of queueing
+   * without bound: fast failure keeps latency bounded for the admitted ones.
+   */
+  acquire(): ModelLease {
+    this.checkAdmission();
     const slot = this.#current;
     slot.inFlight++;
     this.#inFlight++;

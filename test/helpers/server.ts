@@ -6,12 +6,13 @@ import type { ConfigInput } from '../../src/config/schema.js';
 /** Starts a real server on an ephemeral loopback port, without logs. */
 export async function startTestServer(
   models: ConfigInput['models'],
-  options: { storage?: ConfigInput['storage']; server?: Partial<NonNullable<ConfigInput['server']>> } = {},
+  options: { storage?: ConfigInput['storage']; server?: Partial<NonNullable<ConfigInput['server']>>; services?: ConfigInput['services'] } = {},
 ): Promise<RunningServer> {
   const config = resolveConfig({
     server: { host: '127.0.0.1', port: 0, logLevel: 'silent', ...options.server },
     ...(options.storage ? { storage: options.storage } : {}),
     models,
+    ...(options.services ? { services: options.services } : {}),
   });
   return startServer(config, { logger: false });
 }

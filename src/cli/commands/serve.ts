@@ -65,7 +65,8 @@ export function serveCommand(program: Command): void {
       return;
     }
     const running = await startServer(config);
-    const names = running.repository.names();
+    // Models and services, as a client addresses them.
+    const names = [...running.repository.names(), ...config.services.map((svc) => `service ${svc.name}`)];
     if (cluster.isWorker) {
       shareWorkerMetrics(running.server.metrics.registry);
       announceListening(running.url, names);
@@ -91,7 +92,7 @@ async function buildConfig(configPath: string | undefined, flags: ServeFlags): P
   const models: NonNullable<ConfigInput['models']> = [...base.models];
   if (flags.model !== undefined) models.push(modelFromFlag(flags));
   const tuned = models.map((m) => withPerformanceFlags(m, flags));
-  return resolveConfig({ server, storage: file ? base.storage : storageFromFlags(flags), models: tuned });
+  return resolveConfig({ server, storage: file ? base.storage : storageFromFlags(flags), models: tuned, services: base.services });
 }
 
 type ModelInput = NonNullable<ConfigInput['models']>[number];

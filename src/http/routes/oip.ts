@@ -9,7 +9,7 @@ import { pickSignature } from '../../serving/predict.js';
 import { toOipDatatype } from '../../tensor/dtype.js';
 import type { TensorSpec } from '../../tensor/tensor.js';
 import type { ServerContext } from '../context.js';
-import { observed } from '../observe.js';
+import { observed, shedEarly } from '../observe.js';
 
 type ModelParams = { Params: { name: string; version?: string } };
 
@@ -78,8 +78,9 @@ export function oipRoutes(app: FastifyInstance, ctx: ServerContext): void {
       }
       return reply.send(encodeInferResponse(response));
     });
-  app.post<ModelParams>('/v2/models/:name/infer', infer);
-  app.post<ModelParams>('/v2/models/:name/versions/:version/infer', infer);
+  const shed = { onRequest: shedEarly(ctx, 'v2') };
+  app.post<ModelParams>('/v2/models/:name/infer', shed, infer);
+  app.post<ModelParams>('/v2/models/:name/versions/:version/infer', shed, infer);
 }
 
 function decodeBody(req: FastifyRequest): InferRequest {

@@ -4,7 +4,8 @@ import { describeModel } from '../../serving/metadata.js';
 import type { LoadedModel } from '../../serving/loaded-model.js';
 import { predict } from '../../serving/predict.js';
 import type { ServerContext } from '../context.js';
-import { observed, type CallContext } from '../observe.js';
+import { observed, shedEarly, type CallContext } from '../observe.js';
+import { requireJson } from './require-json.js';
 
 type NameParams = { Params: { name: string } };
 
@@ -21,7 +22,7 @@ export function predictRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<NameParams>('/v1/models/:name', metadata);
   app.get<NameParams>('/v1/models/:name/metadata', metadata);
 
-  app.post<NameParams>('/v1/models/:name/predict', async (req) => {
+  app.post<NameParams>('/v1/models/:name/predict', { onRequest: shedEarly(ctx, 'v1') }, async (req) => {
     requireJson(req);
     return observed(ctx, 'v1', req.params.name, (lease, call) => predictCounted(lease.model, req.body, req.id, call));
   });
@@ -44,11 +45,4 @@ async function predictCounted(model: LoadedModel, body: unknown, requestId: stri
   const response = await predict(model, body, requestId, call.deadline);
   call.countRows(response.predictions.length);
   return response;
-}
-
-/** The friendly API takes JSON only; anything else parsed as raw bytes is a 415. */
-function requireJson(req: FastifyRequest): void {
-  if (Buffer.isBuffer(req.body) || typeof req.body === 'string') {
-    throw new MlError('UNSUPPORTED_MEDIA_TYPE', { contentType: req.headers['content-type'] ?? '(none)' });
-  }
 }

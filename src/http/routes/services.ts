@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { decodePredictRequest } from '../../protocol/friendly.js';
+import { predict } from '../../serving/predict.js';
+import { modelBody, toNodeValue } from '../../services/model-runner.js';
+import type { ModelRunner } from '../../services/run-context.js';
+import type { ServerContext } from '../context.js';
+import { observed } from '../observe.js';
+import { requireJson } from './require-json.js';
+
+type NameParams = { Params: { name: string } };
+
+/** Pattern-graph services: `/v1/services[/{name}[/predict]]`. */
+export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const services = ctx.services;
+
+  /** Aggregated health of the models a service uses: ready when all are served and the server is not draining. */
+  const describeHealth = (name: string) => {
+    const models = services.modelsOf(name).map((model) => {
+      const served = ctx.repository.has(model);
+      const host = served ? ctx.repository.get(model) : undefined;
+      return { name: model, ready: served && !ctx.isShuttingDown(), ...(host ? { version: host.current.version, in_flight: host.inFlight } : {}) };
+    });
+    return { ready: !ctx.isShuttingDown() && models.every((m) => m.ready), models };
+  };
+
+  app.get('/v1/services', async () => ({
+    services: services.names().map((name) => ({ name, ...describeHealth(name) })),
+  }));
+
+  app.get<NameParams>('/v1/services/:name', async (req) => {
+    const entry = services.get(req.params.name);
+    return { name: entry.name, graph: entry.graph, ...describeHealth(entry.name) };
+  });
+
+  app.post<NameParams>('/v1/services/:name/predict', async (req) => {
+    requireJson(req);
+    const name = req.params.name;
+    services.get(name); // 404 before the body is looked at
+    const request = decodePredictRequest(req.body);
+    const value = await services.run(name, request.instances, { requestId: req.id, runModel: observedRunner(ctx) });
+    return {
+      predictions: value.rows,
+      ...(value.labels ? { labels: value.labels } : {}),
+      ...(request.keys ? { keys: request.keys } : {}),
+      ...value.extras,
+      service: name,
+      request_id: req.id,
+      ...(value.failed ? { partial: true, failed: value.failed } : {}),
+    };
+  });
+}
+
+/** Model calls from a graph count in the per-model metrics under protocol "service", with the model's own limits. */
+function observedRunner(ctx: ServerContext): ModelRunner {
+  return (call) =>
+    observed(ctx, 'service', call.model, async (lease, cc) => {
+      const res = await predict(lease.model, modelBody(call), call.requestId, cc.deadline);
+      cc.countRows(res.predictions.length);
+      return toNodeValue(res);
+    });
+}

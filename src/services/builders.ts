@@ -1,0 +1,39 @@
+import type { Aggregate, ModelNode, NodeCommon, ParallelNode, PipelineNode, ServiceEntry, ServiceNode, ServiceRefNode, ThresholdNode } from './schema.js';
+
+/**
+ * The TypeScript API of the service graph. Each builder returns the same plain
+ * object the YAML config parses to, so a graph built in code goes through the
+ * same validation (`resolveConfig`) and runtime as one read from a file:
+ *
+ * ```ts
+ * service('one-vs-rest', parallel({
+ *   setosa: threshold(model('setosa'), { threshold: 0.9, column: 0 }),
+ * }))
+ * ```
+ */
+export function service(name: string, graph: ServiceNode): ServiceEntry {
+  return { name, graph };
+}
+
+export function model(name: string, options: Omit<ModelNode, 'type' | 'model'> = {}): ModelNode {
+  return { type: 'model', model: name, ...options };
+}
+
+export function pipeline(steps: readonly ServiceNode[], options: NodeCommon = {}): PipelineNode {
+  return { type: 'pipeline', steps, ...options };
+}
+
+export function parallel(
+  branches: Readonly<Record<string, ServiceNode>>,
+  options: { readonly aggregate?: Aggregate; readonly timeoutMs?: number } & NodeCommon = {},
+): ParallelNode {
+  return { type: 'parallel', branches, ...options };
+}
+
+export function threshold(input: ServiceNode, options: Omit<ThresholdNode, 'type' | 'input'>): ThresholdNode {
+  return { type: 'threshold', input, ...options };
+}
+
+export function serviceRef(name: string, options: NodeCommon = {}): ServiceRefNode {
+  return { type: 'service', service: name, ...options };
+}

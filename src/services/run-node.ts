@@ -1,0 +1,39 @@
+import { mergeFailed, type NodeValue } from './node-value.js';
+import { runParallel } from './parallel.js';
+import type { RunContext } from './run-context.js';
+import type { ServiceNode } from './schema.js';
+import { applyThreshold } from './threshold.js';
+
+/** Runs one node of a service graph on a batch of instances. */
+export async function runNode(node: ServiceNode, instances: readonly unknown[], ctx: RunContext): Promise<NodeValue> {
+  switch (node.type) {
+    case 'model':
+      return ctx.runModel({
+        model: node.model,
+        instances,
+        requestId: ctx.requestId,
+        ...(node.signature !== undefined ? { signature: node.signature } : {}),
+      });
+    case 'pipeline':
+      return runPipeline(node.steps, instances, ctx);
+    case 'parallel':
+      return runParallel(node, instances, ctx, runNode);
+    case 'threshold':
+      return applyThreshold(node, await runNode(node.input, instances, ctx), ctx);
+    case 'service':
+      return runNode(ctx.graphOf(node.service), instances, ctx);
+  }
+}
+
+/** Serial: a step's rows are the next step's instances; a switched-off step passes them through. */
+async function runPipeline(steps: readonly ServiceNode[], instances: readonly unknown[], ctx: RunContext): Promise<NodeValue> {
+  let value: NodeValue = { rows: instances };
+  const failures: (Readonly<Record<string, string>> | undefined)[] = [];
+  for (const step of steps) {
+    if (step.active === false) continue;
+    value = await runNode(step, value.rows, ctx);
+    failures.push(value.failed);
+  }
+  const failed = mergeFailed(failures);
+  return { ...value, ...(failed ? { failed } : {}) };
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/**
+ * The service graph as configured (`services:` in mlpatterns.yaml) and as built
+ * by the TypeScript API (builders.ts): plain data, validated once at start-up.
+ * The types are written out by hand because the schema is recursive, which zod
+ * cannot infer; the schema below is annotated with them so the two stay in step.
+ */
+
+/** Common to every node: parameter-based serving switches. */
+export interface NodeCommon {
+  /**
+   * `false` switches the node off without deleting it: a parallel branch is skipped,
+   * a pipeline step passes its input through unchanged. @default true
+   */
+  readonly active?: boolean;
+}
+
+/** Runs a model the server serves (from `models:`), through its lease so alias moves keep draining. */
+export interface ModelNode extends NodeCommon {
+  readonly type: 'model';
+  /** Served model name. */
+  readonly model: string;
+  /** Signature to call. @default the model's default signature */
+  readonly signature?: string;
+}
+
+/** Serial: each step's output rows are the next step's instances. */
+export interface PipelineNode extends NodeCommon {
+  readonly type: 'pipeline';
+  readonly steps: readonly ServiceNode[];
+}
+
+export const AGGREGATES = ['all', 'mean', 'max-confidence', 'vote'] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
+
+/** Horizontal fan-out: every branch gets the same instances, concurrently. */
+export interface ParallelNode extends NodeCommon {
+  readonly type: 'parallel';
+  readonly branches: Readonly<Record<string, ServiceNode>>;
+  /** How branch rows become one row per instance. @default "all" */
+  readonly aggregate?: Aggregate;
+  /** A branch slower than this is dropped and reported in `failed` (partial result). 0 = none. @default 0 */
+  readonly timeoutMs?: number;
+}
+
+/** Parameter-based serving: a score and its 0/1 flag against a configured threshold. */
+export interface ThresholdNode extends NodeCommon {
+  readonly type: 'threshold';
+  readonly input: ServiceNode;
+  /** Flag is 1 when score ≥ threshold. `${ENV:-0.9}` in the file makes it an environment parameter. */
+  readonly threshold: number;
+  /** Column of the input row that is the score (a class probability); omit when rows are scalars. */
+  readonly column?: number;
+}
+
+/** Runs another service's graph (composition by name; cycles are refused at start-up). */
+export interface ServiceRefNode extends NodeCommon {
+  readonly type: 'service';
+  readonly service: string;
+}
+
+export type ServiceNode = ModelNode | PipelineNode | ParallelNode | ThresholdNode | ServiceRefNode;
+export type NodeType = ServiceNode['type'];
+
+export interface ServiceEntry {
+  /** Served under `/v1/services/{name}`. */
+  readonly name: string;
+  readonly graph: ServiceNode;
+}
+
+const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service'];
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const active = z.boolean().optional();
+/**
+ * A number, or a numeric string: `"${THRESHOLD:-0.9}"` quoted in YAML interpolates to a string.
+ */
+const numeric = z.union([
+  z.number(),
+  z
+    .string()
+    .trim()
+    .regex(/^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i, 'must be a number')
+    .transform(Number),
+]);
+
+export const serviceNodeSchema: z.ZodType<ServiceNode> = z.lazy(() =>
+  z.discriminatedUnion(
+    'type',
+    [
+      z.object({ type: z.literal('model'), model: z.string().min(1), signature: z.string().min(1).optional(), active }).strict(),
+      z.object({ type: z.literal('pipeline'), steps: z.array(serviceNodeSchema).min(1), active }).strict(),
+      z
+        .object({
+          type: z.literal('parallel'),
+          branches: z.record(z.string().regex(NAME, 'branch names use letters, digits, ".", "_" and "-"'), serviceNodeSchema),
+          aggregate: z.enum(AGGREGATES).optional(),
+          timeoutMs: z.number().int().min(0).optional(),
+          active,
+        })
+        .strict()
+        .refine((p) => Object.keys(p.branches).length > 0, { message: 'a parallel node needs at least one branch', path: ['branches'] }),
+      z
+        .object({
+          type: z.literal('threshold'),
+          input: serviceNodeSchema,
+          threshold: numeric,
+          column: z.number().int().min(0).optional(),
+          active,
+        })
+        .strict(),
+      z.object({ type: z.literal('service'), service: z.string().min(1), active }).strict(),
+    ],
+    { error: unknownNodeType },
+  ),
+);
+
+/** Names the offending type, which zod's own message ("Invalid discriminator value") does not. */
+function unknownNodeType(issue: { readonly code?: string; readonly input?: unknown }): string | undefined {
+  if (issue.code !== 'invalid_union') return undefined;
+  const type = typeof issue.input === 'object' && issue.input !== null ? (issue.input as { type?: unknown }).type : undefined;
+  return `unknown node type ${JSON.stringify(type) ?? '(missing)'}; use one of: ${NODE_TYPES.join(', ')}`;
+}
+
+export const serviceEntrySchema = z
+  .object({
+    name: z.string().regex(NAME, 'use letters, digits, ".", "_" and "-"'),
+    graph: serviceNodeSchema,
+  })
+  .strict();
