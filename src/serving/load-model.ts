@@ -35,7 +35,7 @@ export async function loadModel(pkg: ModelPackage, options: LoadModelOptions = {
       buildSteps(manifest.postprocess, { packageDir: pkg.dir, stage: 'post' }),
     ]);
     const labels = usableLabels(pkg, fn);
-    const signatures = clientSignatures(pkg, fn);
+    const signatures = clientSignatures(pkg, fn, pre.length > 0);
     const outputSpecs = uniqueOutputs(fn);
     const graphOutputs = outputSpecs.map((o) => o.name);
     const availableOutputs = (signature: string): readonly string[] =>
@@ -76,6 +76,17 @@ export async function loadModel(pkg: ModelPackage, options: LoadModelOptions = {
   } catch (err) {
     await fn.dispose();
     throw err;
+  }
+}
+
+function assertSameInputs(declared: readonly TensorSpec[], model: readonly TensorSpec[], path: string, signature: string): void {
+  for (const d of declared) {
+    const m = model.find((x) => x.name === d.name);
+    const fits = m !== undefined && m.dtype === d.dtype && m.shape.length === d.shape.length;
+    if (!fits) {
+      const want = m ? `${m.dtype} of rank ${m.shape.length}` : 'no such input';
+      throw new MlError('INVALID_MANIFEST', { path, reason: `signatures.${signature}.inputs: "${d.name}" is ${d.dtype} of rank ${d.shape.length} but the model has ${want} and there is no pre-processing` });
+    }
   }
 }
 
@@ -167,10 +178,13 @@ function usableLabels(pkg: ModelPackage, fn: ServingFunction): readonly string[]
  * Client-facing signatures: the manifest may declare what the client sends
  * (before pre-processing); otherwise it is the model's own inputs.
  */
-function clientSignatures(pkg: ModelPackage, fn: ServingFunction): Record<string, Signature> {
+function clientSignatures(pkg: ModelPackage, fn: ServingFunction, hasPreprocessing: boolean): Record<string, Signature> {
   const out: Record<string, Signature> = {};
   for (const [name, sig] of Object.entries(fn.signatures)) {
     const declared = pkg.manifest.signatures?.[name]?.inputs;
+    // Without pre-processing the client's tensors go to the model as they are: a declared input the model
+    // would refuse (another dtype or rank) would turn a client mistake into a 500, so refuse the package.
+    if (declared && !hasPreprocessing) assertSameInputs(declared, sig.inputs, pkg.modelPath, name);
     out[name] = declared ? { ...sig, inputs: declared } : sig;
   }
   if (Object.keys(out).length === 0) {

@@ -1,8 +1,8 @@
-import { MlError } from '../errors/ml-error.js';
+import { MlError, isMlError } from '../errors/ml-error.js';
 import { decodePredictRequest, instancesToTensors, tensorsToPredictions } from '../protocol/friendly.js';
 import { validateInputs } from '../protocol/validate.js';
 import type { Signature } from '../tensor/tensor.js';
-import type { InferOptions, LoadedModel } from './loaded-model.js';
+import type { InferOptions, InferResult, LoadedModel } from './loaded-model.js';
 
 /** The friendly JSON response of `POST /v1/models/{name}/predict`. */
 export interface PredictResponse {
@@ -26,6 +26,21 @@ export function pickSignature(model: LoadedModel, requested: string | undefined)
 }
 
 /**
+ * The outputs a signature promises are missing only when the package is broken
+ * (e.g. a post-processing step dropped one): a server fault, not the client's.
+ */
+function shapePredictions(outputs: InferResult['outputs'], names: readonly string[], model: string): unknown[] {
+  try {
+    return tensorsToPredictions(outputs, names);
+  } catch (err) {
+    if (isMlError(err) && err.code === 'UNKNOWN_OUTPUT') {
+      throw new MlError('INTERNAL', { reason: `model "${model}" did not return its outputs: ${err.message}` }, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/**
  * Friendly predict on one loaded version: decode, convert instances to
  * tensors, validate against the signature, infer, and shape the answer.
  * Keys are passed through in order (keyed predictions).
@@ -43,7 +58,7 @@ export async function predict(
   const result = await model.infer(tensors, { signature: signature.name, ...options });
   const outputNames = signature.outputs.map((o) => o.name);
   const response: PredictResponse = {
-    predictions: tensorsToPredictions(result.outputs, outputNames),
+    predictions: shapePredictions(result.outputs, outputNames, model.name),
     model: { name: model.name, version: model.version },
     signature: signature.name,
     request_id: requestId,
