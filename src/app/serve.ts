@@ -31,6 +31,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const repository = new ModelRepository();
   const watchers: AliasWatcher[] = [];
   const metrics = new ServerMetrics();
+  let services: ServiceRepository | undefined;
   metrics.trackInFlight(() => repository.names().map((name) => [name, repository.get(name).inFlight]));
   try {
     for (const entry of config.models) {
@@ -39,7 +40,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (watcher) watchers.push(watcher);
       log?.info({ model: entry.name, version: host.current.version, source: entry.path ?? entry.ref }, 'model loaded');
     }
-    const server = await buildServer({ repository, services: new ServiceRepository(config.services), logger, metrics, bodyLimit: config.server.bodyLimit });
+    services = new ServiceRepository(config.services, {
+      onCache: ({ service, node, result, count }) => metrics.cacheRequests.inc({ service, node, result }, count),
+    });
+    const server = await buildServer({ repository, services, logger, metrics, bodyLimit: config.server.bodyLimit });
     const address = await server.app.listen({ host: config.server.host, port: config.server.port }).catch(async (err: unknown) => {
       await server.app.close(); // a port already taken must not leave the app's resources behind
       throw err;
@@ -51,12 +55,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await Promise.all(watchers.map((w) => w.close()));
         await server.app.close();
         await repository.close();
+        await services?.close();
         await opened?.close();
       })());
     return { url: address, server, repository, watchers, close };
   } catch (err) {
     await Promise.all(watchers.map((w) => w.close()));
     await repository.close();
+    await services?.close();
     await opened?.close();
     throw err;
   }

@@ -72,6 +72,13 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly cacheRequests = new Counter({
+    name: 'mlpatterns_cache_requests_total',
+    help: 'Prediction cache lookups per instance, by service, cache node and result (hit, miss, error: the store failed and the instance was served without it)',
+    labelNames: ['service', 'node', 'result'] as const,
+    registers: [this.registry],
+  });
+
   #readInFlight: () => Iterable<[model: string, inFlight: number]> = () => [];
 
   /** Read at scrape time (prom-client calls collect), so the request path pays nothing for it. */

@@ -1,4 +1,4 @@
-import type { Aggregate, ModelNode, NodeCommon, ParallelNode, PipelineNode, ServiceEntry, ServiceNode, ServiceRefNode, ThresholdNode } from './schema.js';
+import type { Aggregate, CacheNode, ModelNode, NodeCommon, ParallelNode, PipelineNode, ServiceEntry, ServiceNode, ServiceRefNode, ThresholdNode } from './schema.js';
 
 /**
  * The TypeScript API of the service graph. Each builder returns the same plain
@@ -36,4 +36,9 @@ export function threshold(input: ServiceNode, options: Omit<ThresholdNode, 'type
 
 export function serviceRef(name: string, options: NodeCommon = {}): ServiceRefNode {
   return { type: 'service', service: name, ...options };
+}
+
+/** Prediction cache around `input`: `cache(model('iris'), { ttlMs: 30_000 })`. */
+export function cache(input: ServiceNode, options: Omit<CacheNode, 'type' | 'input'> = {}): CacheNode {
+  return { type: 'cache', input, ...options };
 }

@@ -1,6 +1,6 @@
-export { model, parallel, pipeline, service, serviceRef, threshold } from './builders.js';
-export { leaseRunner } from './model-runner.js';
+export { cache, model, parallel, pipeline, service, serviceRef, threshold } from './builders.js';
+export { currentVersion, leaseRunner } from './model-runner.js';
 export type { NodeValue } from './node-value.js';
-export type { ModelCall, ModelRunner } from './run-context.js';
-export type { Aggregate, ModelNode, ParallelNode, PipelineNode, ServiceEntry, ServiceNode, ServiceRefNode, ThresholdNode } from './schema.js';
+export type { CacheEvent, ModelCall, ModelRunner } from './run-context.js';
+export type { Aggregate, CacheNode, CacheStore, ModelNode, ParallelNode, PipelineNode, ServiceEntry, ServiceNode, ServiceRefNode, ThresholdNode } from './schema.js';
 export { ServiceRepository, type RunServiceOptions } from './service-repository.js';

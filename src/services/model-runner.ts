@@ -9,7 +9,7 @@ import type { NodeValue } from './node-value.js';
  * through the same friendly predict as `POST /v1/models/{name}/predict`.
  */
 export function leaseRunner(repository: ModelRepository): ModelRunner {
-  return async (call: ModelCall): Promise<NodeValue> => {
+  const run = async (call: ModelCall): Promise<NodeValue> => {
     const host = repository.get(call.model);
     const lease = host.acquire();
     try {
@@ -21,6 +21,12 @@ export function leaseRunner(repository: ModelRepository): ModelRunner {
       lease.release();
     }
   };
+  return Object.assign(run, { versionOf: currentVersion(repository) });
+}
+
+/** The version each served model runs now (what prediction caches key on). */
+export function currentVersion(repository: ModelRepository): (model: string) => string {
+  return (model) => repository.get(model).current.version;
 }
 
 /** The friendly request body a graph sends to a model. */

@@ -1,5 +1,6 @@
 import type { NodeValue } from './node-value.js';
-import type { ServiceNode } from './schema.js';
+import type { CacheBinding } from './cache-bindings.js';
+import type { CacheNode, ServiceNode } from './schema.js';
 
 /** One call of a served model from inside a graph. */
 export interface ModelCall {
@@ -14,7 +15,23 @@ export interface ModelCall {
  * Runs a served model. Injected so the graph runtime stays free of HTTP: the
  * server's runner records per-model metrics, `leaseRunner` (model-runner.ts) does not.
  */
-export type ModelRunner = (call: ModelCall) => Promise<NodeValue>;
+export interface ModelRunner {
+  (call: ModelCall): Promise<NodeValue>;
+  /**
+   * The version a call of `model` would run right now. Prediction caches put it
+   * in their keys, so a new version is never answered from the old one's
+   * results; without it, cache nodes are bypassed.
+   */
+  readonly versionOf?: (model: string) => string;
+}
+
+/** One cache lookup outcome, per instance (`count` instances at once); `error`: the store failed, the instance was still served. */
+export interface CacheEvent {
+  readonly service: string;
+  readonly node: string;
+  readonly result: 'hit' | 'miss' | 'error';
+  readonly count: number;
+}
 
 export interface RunContext {
   readonly service: string;
@@ -24,4 +41,8 @@ export interface RunContext {
   readonly graphOf: (service: string) => ServiceNode;
   /** Path of the enclosing parallel branches, e.g. "ensemble/svc/"; "" at the root. */
   readonly branchPath: string;
+  /** The store and key parts of each cache node (built at start-up by ServiceRepository). */
+  readonly caches?: ReadonlyMap<CacheNode, CacheBinding>;
+  /** Told every cache hit, miss and error (metrics). */
+  readonly onCache?: (event: CacheEvent) => void;
 }

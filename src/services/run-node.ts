@@ -1,3 +1,4 @@
+import { runCache } from './cache-node.js';
 import { mergeFailed, type NodeValue } from './node-value.js';
 import { runParallel } from './parallel.js';
 import type { RunContext } from './run-context.js';
@@ -22,6 +23,8 @@ export async function runNode(node: ServiceNode, instances: readonly unknown[], 
       return applyThreshold(node, await runNode(node.input, instances, ctx), ctx);
     case 'service':
       return runNode(ctx.graphOf(node.service), instances, ctx);
+    case 'cache':
+      return runCache(node, instances, ctx, runNode);
   }
 }
 

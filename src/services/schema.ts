@@ -60,7 +60,28 @@ export interface ServiceRefNode extends NodeCommon {
   readonly service: string;
 }
 
-export type ServiceNode = ModelNode | PipelineNode | ParallelNode | ThresholdNode | ServiceRefNode;
+export const CACHE_STORES = ['memory', 'redis'] as const;
+export type CacheStore = (typeof CACHE_STORES)[number];
+
+/**
+ * Prediction cache: answers an instance seen before (same node, same model
+ * versions, same instance) without running `input`. Only complete answers are
+ * stored (a partial parallel answer is not), and writes never delay the response.
+ */
+export interface CacheNode extends NodeCommon {
+  readonly type: 'cache';
+  readonly input: ServiceNode;
+  /** How long an answer is kept. @default 60000 */
+  readonly ttlMs?: number;
+  /** Entries kept at most by the memory store (least recently used evicted first). Redis bounds itself (maxmemory). @default 10000 */
+  readonly maxEntries?: number;
+  /** @default "memory" */
+  readonly store?: CacheStore;
+  /** Redis server of `store: redis`. @default "redis://127.0.0.1:6379" @example "${REDIS_URL:-redis://127.0.0.1:6379}" */
+  readonly url?: string;
+}
+
+export type ServiceNode = ModelNode | PipelineNode | ParallelNode | ThresholdNode | ServiceRefNode | CacheNode;
 export type NodeType = ServiceNode['type'];
 
 export interface ServiceEntry {
@@ -69,7 +90,7 @@ export interface ServiceEntry {
   readonly graph: ServiceNode;
 }
 
-const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service'];
+const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache'];
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const active = z.boolean().optional();
 /**
@@ -110,6 +131,18 @@ export const serviceNodeSchema: z.ZodType<ServiceNode> = z.lazy(() =>
         })
         .strict(),
       z.object({ type: z.literal('service'), service: z.string().min(1), active }).strict(),
+      z
+        .object({
+          type: z.literal('cache'),
+          input: serviceNodeSchema,
+          ttlMs: z.number().int().min(1).optional(),
+          maxEntries: z.number().int().min(1).optional(),
+          store: z.enum(CACHE_STORES).optional(),
+          url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+          active,
+        })
+        .strict()
+        .refine((c) => c.url === undefined || c.store === 'redis', { message: '"url" needs store: redis', path: ['url'] }),
     ],
     { error: unknownNodeType },
   ),

@@ -1,13 +1,21 @@
 import { MlError } from '../errors/ml-error.js';
+import { bindCaches, type CacheBinding, type CacheOpener } from './cache-bindings.js';
 import type { NodeValue } from './node-value.js';
-import type { ModelRunner } from './run-context.js';
+import type { CacheEvent, ModelRunner } from './run-context.js';
 import { runNode } from './run-node.js';
-import type { ServiceEntry, ServiceNode } from './schema.js';
+import type { CacheNode, ServiceEntry, ServiceNode } from './schema.js';
 import { walkGraph } from './validate-graph.js';
 
 export interface RunServiceOptions {
   readonly requestId: string;
   readonly runModel: ModelRunner;
+}
+
+export interface ServiceRepositoryOptions {
+  /** Told every cache hit, miss and error (the server counts them in mlpatterns_cache_requests_total). */
+  readonly onCache?: (event: CacheEvent) => void;
+  /** Opens the store of a cache node. @default memory LRU per node; one Redis connection per URL */
+  readonly openCache?: CacheOpener;
 }
 
 /**
@@ -16,9 +24,22 @@ export interface RunServiceOptions {
  */
 export class ServiceRepository {
   readonly #entries: ReadonlyMap<string, ServiceEntry>;
+  readonly #caches: ReadonlyMap<CacheNode, CacheBinding>;
+  readonly #closeCaches: () => Promise<void>;
+  readonly #onCache: ((event: CacheEvent) => void) | undefined;
 
-  constructor(entries: readonly ServiceEntry[]) {
+  constructor(entries: readonly ServiceEntry[], options: ServiceRepositoryOptions = {}) {
     this.#entries = new Map(entries.map((e) => [e.name, e]));
+    // Stores open lazily (Redis connects on first use), so building this costs no I/O.
+    const { bindings, close } = bindCaches(entries, options.openCache);
+    this.#caches = bindings;
+    this.#closeCaches = close;
+    this.#onCache = options.onCache;
+  }
+
+  /** Closes the cache stores (Redis connections). */
+  close(): Promise<void> {
+    return this.#closeCaches();
   }
 
   get(name: string): ServiceEntry {
@@ -40,6 +61,8 @@ export class ServiceRepository {
       runModel: options.runModel,
       graphOf: (service) => this.get(service).graph,
       branchPath: '',
+      caches: this.#caches,
+      ...(this.#onCache ? { onCache: this.#onCache } : {}),
     });
   }
 

@@ -17,6 +17,7 @@ export function walkGraph(node: ServiceNode, path: (string | number)[], visit: (
       for (const [name, branch] of Object.entries(node.branches)) walkGraph(branch, [...path, 'branches', name], visit);
       break;
     case 'threshold':
+    case 'cache':
       walkGraph(node.input, [...path, 'input'], visit);
       break;
     case 'model':

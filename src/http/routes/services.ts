@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { decodePredictRequest } from '../../protocol/friendly.js';
 import { predict } from '../../serving/predict.js';
-import { modelBody, toNodeValue } from '../../services/model-runner.js';
+import { currentVersion, modelBody, toNodeValue } from '../../services/model-runner.js';
 import type { ModelRunner } from '../../services/run-context.js';
 import type { ServerContext } from '../context.js';
 import { observed } from '../observe.js';
@@ -12,6 +12,7 @@ type NameParams = { Params: { name: string } };
 /** Pattern-graph services: `/v1/services[/{name}[/predict]]`. */
 export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const services = ctx.services;
+  const runModel = observedRunner(ctx);
 
   /** Aggregated health of the models a service uses: ready when all are served and the server is not draining. */
   const describeHealth = (name: string) => {
@@ -37,7 +38,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const name = req.params.name;
     services.get(name); // 404 before the body is looked at
     const request = decodePredictRequest(req.body);
-    const value = await services.run(name, request.instances, { requestId: req.id, runModel: observedRunner(ctx) });
+    const value = await services.run(name, request.instances, { requestId: req.id, runModel });
     return {
       predictions: value.rows,
       ...(value.labels ? { labels: value.labels } : {}),
@@ -52,10 +53,11 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
 /** Model calls from a graph count in the per-model metrics under protocol "service", with the model's own limits. */
 function observedRunner(ctx: ServerContext): ModelRunner {
-  return (call) =>
+  const run = (call: Parameters<ModelRunner>[0]) =>
     observed(ctx, 'service', call.model, async (lease, cc) => {
       const res = await predict(lease.model, modelBody(call), call.requestId, cc.deadline);
       cc.countRows(res.predictions.length);
       return toNodeValue(res);
     });
+  return Object.assign(run, { versionOf: currentVersion(ctx.repository) });
 }
