@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { problemsOf } from '../helpers/config-problems.js';
 import { resolveConfig } from '../../src/config/load-config.js';
-import { isMlError } from '../../src/errors/ml-error.js';
 
 const MODELS = [{ name: 'a', path: 'a.onnx' }];
 
-function problemsOf(raw: unknown): string {
-  try {
-    resolveConfig(raw);
-  } catch (err) {
-    if (isMlError(err) && err.code === 'CONFIG_INVALID') return err.message;
-    throw err;
-  }
-  throw new Error('expected CONFIG_INVALID');
-}
 
 describe('cache node config', () => {
   it('accepts the documented fields, with numbers from the environment', () => {

@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { problemsOf } from '../helpers/config-problems.js';
 import { loadConfigFile, resolveConfig } from '../../src/config/load-config.js';
-import { isMlError } from '../../src/errors/ml-error.js';
 import { model, parallel, pipeline, service, serviceRef, threshold } from '../../src/services/builders.js';
 import type { ModelCall } from '../../src/services/run-context.js';
 import { ServiceRepository } from '../../src/services/service-repository.js';
@@ -13,15 +13,6 @@ const MODELS = [
   { name: 'b', path: 'b.onnx' },
 ];
 
-function problemsOf(raw: unknown): string {
-  try {
-    resolveConfig(raw);
-  } catch (err) {
-    if (isMlError(err) && err.code === 'CONFIG_INVALID') return err.message;
-    throw err;
-  }
-  throw new Error('expected CONFIG_INVALID');
-}
 
 describe('services config', () => {
   it('lists every unknown model and service reference at once', () => {
