@@ -1,4 +1,4 @@
-import type { Aggregate, CacheNode, ModelNode, NodeCommon, ParallelNode, PipelineNode, ServiceEntry, ServiceNode, ServiceRefNode, ThresholdNode } from './schema.js';
+import type { Aggregate, CacheNode, ConditionNode, ConditionRule, ModelNode, NodeCommon, ParallelNode, PipelineNode, ServiceEntry, ServiceNode, ServiceRefNode, ThresholdNode } from './schema.js';
 
 /**
  * The TypeScript API of the service graph. Each builder returns the same plain
@@ -41,4 +41,16 @@ export function serviceRef(name: string, options: NodeCommon = {}): ServiceRefNo
 /** Prediction cache around `input`: `cache(model('iris'), { ttlMs: 30_000 })`. */
 export function cache(input: ServiceNode, options: Omit<CacheNode, 'type' | 'input'> = {}): CacheNode {
   return { type: 'cache', input, ...options };
+}
+
+/**
+ * Condition-based serving: the first rule whose `when` holds serves the request, else `fallback`.
+ * `condition([{ when: { header: { 'x-tier': 'gold' } }, then: model('big'), timeoutMs: 200 }], model('small'))`
+ */
+export function condition(
+  rules: readonly ConditionRule[],
+  fallback: ServiceNode,
+  options: { readonly defaultTimeoutMs?: number } & NodeCommon = {},
+): ConditionNode {
+  return { type: 'condition', rules, default: fallback, ...options };
 }

@@ -17,6 +17,12 @@ export interface NodeValue {
   readonly extras?: Readonly<Record<string, readonly unknown[]>>;
   /** Branches left out of this value, by branch path, with the error code that removed them. */
   readonly failed?: Readonly<Record<string, string>>;
+  /**
+   * The route a condition node chose ("rules[1]"), nested choices joined with
+   * "/" ("rules[1]/default"), the steps of a pipeline with ",". Not carried
+   * through parallel aggregation or cache hits.
+   */
+  readonly route?: string;
 }
 
 /** The failures of several values, merged (undefined when none). */

@@ -59,7 +59,7 @@ function allFailed(errors: readonly MlError[], outcomes: readonly Outcome[], ser
 }
 
 /** Races `work` against a timer; the work itself is not cancelled (its model lease is released when it ends). */
-async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => MlError): Promise<T> {
+export async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => MlError): Promise<T> {
   if (ms <= 0) return work;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

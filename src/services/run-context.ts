@@ -33,6 +33,18 @@ export interface CacheEvent {
   readonly count: number;
 }
 
+/**
+ * What condition rules read about the request besides its instances. Built by
+ * `requestAttributes` (condition.ts) as prototype-free, frozen copies, so a
+ * rule's path can never reach `Object.prototype` and no node can change them.
+ */
+export interface RequestAttributes {
+  /** Header values by lower-case name; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The request body's fields other than `instances` and `keys`. */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
 export interface RunContext {
   readonly service: string;
   readonly requestId: string;
@@ -45,4 +57,8 @@ export interface RunContext {
   readonly caches?: ReadonlyMap<CacheNode, CacheBinding>;
   /** Told every cache hit, miss and error (metrics). */
   readonly onCache?: (event: CacheEvent) => void;
+  /** Headers and body fields for condition rules; absent, header and field rules do not match. */
+  readonly request?: RequestAttributes;
+  /** The clock of `hour` rules (injected by tests). @default () => new Date() */
+  readonly now?: () => Date;
 }

@@ -1,4 +1,5 @@
 import { runCache } from './cache-node.js';
+import { runCondition } from './condition.js';
 import { mergeFailed, type NodeValue } from './node-value.js';
 import { runParallel } from './parallel.js';
 import type { RunContext } from './run-context.js';
@@ -25,6 +26,8 @@ export async function runNode(node: ServiceNode, instances: readonly unknown[], 
       return runNode(ctx.graphOf(node.service), instances, ctx);
     case 'cache':
       return runCache(node, instances, ctx, runNode);
+    case 'condition':
+      return runCondition(node, instances, ctx, runNode);
   }
 }
 
@@ -32,11 +35,15 @@ export async function runNode(node: ServiceNode, instances: readonly unknown[], 
 async function runPipeline(steps: readonly ServiceNode[], instances: readonly unknown[], ctx: RunContext): Promise<NodeValue> {
   let value: NodeValue = { rows: instances };
   const failures: (Readonly<Record<string, string>> | undefined)[] = [];
+  const routes: string[] = [];
   for (const step of steps) {
     if (step.active === false) continue;
     value = await runNode(step, value.rows, ctx);
     failures.push(value.failed);
+    if (value.route !== undefined) routes.push(value.route);
   }
   const failed = mergeFailed(failures);
-  return { ...value, ...(failed ? { failed } : {}) };
+  // Every step's choice is kept, not only the last step's: each shaped the answer.
+  const { route: _last, ...last } = value;
+  return { ...last, ...(failed ? { failed } : {}), ...(routes.length > 0 ? { route: routes.join(',') } : {}) };
 }

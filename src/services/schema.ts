@@ -81,7 +81,39 @@ export interface CacheNode extends NodeCommon {
   readonly url?: string;
 }
 
-export type ServiceNode = ModelNode | PipelineNode | ParallelNode | ThresholdNode | ServiceRefNode | CacheNode;
+/** A value a rule compares with a header or field; compared as strings, so `5` and `"5"` match alike. */
+export type ConditionValue = string | number | boolean;
+
+/** What a rule looks at; every condition given must hold. */
+export interface RuleWhen {
+  /** Request headers (names case-insensitive) and their exact values. */
+  readonly header?: Readonly<Record<string, ConditionValue>>;
+  /** Request-body fields beside `instances`, by dot path (`user.tier`), and their exact values. */
+  readonly field?: Readonly<Record<string, ConditionValue>>;
+  /** UTC hours `[from, to)`; wraps midnight when from > to (`[22, 6]`). */
+  readonly hour?: readonly [number, number];
+}
+
+export interface ConditionRule {
+  readonly when: RuleWhen;
+  readonly then: ServiceNode;
+  /** The route must answer within this, else 504 BRANCH_TIMEOUT naming it. 0 = none. @default 0 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Condition-based serving: the first rule whose conditions all hold picks the
+ * node that serves the request; none does, `default` serves it.
+ */
+export interface ConditionNode extends NodeCommon {
+  readonly type: 'condition';
+  readonly rules: readonly ConditionRule[];
+  readonly default: ServiceNode;
+  /** Timeout of the default route. 0 = none. @default 0 */
+  readonly defaultTimeoutMs?: number;
+}
+
+export type ServiceNode = ModelNode | PipelineNode | ParallelNode | ThresholdNode | ServiceRefNode | CacheNode | ConditionNode;
 export type NodeType = ServiceNode['type'];
 
 export interface ServiceEntry {
@@ -90,7 +122,7 @@ export interface ServiceEntry {
   readonly graph: ServiceNode;
 }
 
-const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache'];
+const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache', 'condition'];
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const active = z.boolean().optional();
 /**
@@ -143,10 +175,47 @@ export const serviceNodeSchema: z.ZodType<ServiceNode> = z.lazy(() =>
         })
         .strict()
         .refine((c) => c.url === undefined || c.store === 'redis', { message: '"url" needs store: redis', path: ['url'] }),
+      conditionSchema(serviceNodeSchema),
     ],
     { error: unknownNodeType },
   ),
 );
+
+/** Lives beside the union because a condition's routes are nodes themselves. */
+function conditionSchema(node: z.ZodType<ServiceNode>) {
+  const value = z.union([z.string(), z.number(), z.boolean()]);
+  const timeoutMs = z.number().int().min(0).optional();
+  const hour = z.number().min(0).max(24);
+  const when = z
+    .object({
+      header: z
+        .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a header name'), value)
+        .refine((m) => Object.keys(m).length > 0, 'list at least one header, or leave "header" out')
+        .optional(),
+      field: z
+        .record(z.string().regex(/^[^.]+(\.[^.]+)*$/, 'must be a dot path such as "user.tier"'), value)
+        .refine((m) => Object.keys(m).length > 0, 'list at least one field, or leave "field" out')
+        .optional(),
+      // An empty range would never match and a full one always would: both are mistakes to refuse.
+      hour: z
+        .tuple([hour, hour])
+        .refine(([from, to]) => from !== to, 'from and to must differ ([0, 24] is the whole day)')
+        .optional(),
+    })
+    .strict()
+    // A rule with nothing to test always matches, hiding every rule after it and the default.
+    .refine((w) => w.header !== undefined || w.field !== undefined || w.hour !== undefined, 'a rule needs at least one of header, field or hour');
+  const rule = z.object({ when, then: node, timeoutMs }).strict();
+  return z
+    .object({
+      type: z.literal('condition'),
+      rules: z.array(rule),
+      default: node,
+      defaultTimeoutMs: timeoutMs,
+      active,
+    })
+    .strict();
+}
 
 /** Names the offending type, which zod's own message ("Invalid discriminator value") does not. */
 function unknownNodeType(issue: { readonly code?: string; readonly input?: unknown }): string | undefined {

@@ -1,7 +1,7 @@
 import { MlError } from '../errors/ml-error.js';
 import { bindCaches, type CacheBinding, type CacheOpener } from './cache-bindings.js';
 import type { NodeValue } from './node-value.js';
-import type { CacheEvent, ModelRunner } from './run-context.js';
+import type { CacheEvent, ModelRunner, RequestAttributes } from './run-context.js';
 import { runNode } from './run-node.js';
 import type { CacheNode, ServiceEntry, ServiceNode } from './schema.js';
 import { walkGraph } from './validate-graph.js';
@@ -9,6 +9,10 @@ import { walkGraph } from './validate-graph.js';
 export interface RunServiceOptions {
   readonly requestId: string;
   readonly runModel: ModelRunner;
+  /** Headers and body fields that condition rules read (`requestAttributes` builds them from a request). */
+  readonly request?: RequestAttributes;
+  /** Clock of `hour` rules. @default the repository's `now`, else the system clock */
+  readonly now?: () => Date;
 }
 
 export interface ServiceRepositoryOptions {
@@ -16,6 +20,8 @@ export interface ServiceRepositoryOptions {
   readonly onCache?: (event: CacheEvent) => void;
   /** Opens the store of a cache node. @default memory LRU per node; one Redis connection per URL */
   readonly openCache?: CacheOpener;
+  /** Clock of `hour` rules, for every run. @default () => new Date() */
+  readonly now?: () => Date;
 }
 
 /**
@@ -27,6 +33,7 @@ export class ServiceRepository {
   readonly #caches: ReadonlyMap<CacheNode, CacheBinding>;
   readonly #closeCaches: () => Promise<void>;
   readonly #onCache: ((event: CacheEvent) => void) | undefined;
+  readonly #now: (() => Date) | undefined;
 
   constructor(entries: readonly ServiceEntry[], options: ServiceRepositoryOptions = {}) {
     this.#entries = new Map(entries.map((e) => [e.name, e]));
@@ -35,6 +42,7 @@ export class ServiceRepository {
     this.#caches = bindings;
     this.#closeCaches = close;
     this.#onCache = options.onCache;
+    this.#now = options.now;
   }
 
   /** Closes the cache stores (Redis connections). */
@@ -55,6 +63,7 @@ export class ServiceRepository {
   /** Runs the named service on a batch of instances. */
   run(name: string, instances: readonly unknown[], options: RunServiceOptions): Promise<NodeValue> {
     const entry = this.get(name);
+    const now = options.now ?? this.#now;
     return runNode(entry.graph, instances, {
       service: name,
       requestId: options.requestId,
@@ -63,6 +72,8 @@ export class ServiceRepository {
       branchPath: '',
       caches: this.#caches,
       ...(this.#onCache ? { onCache: this.#onCache } : {}),
+      ...(options.request ? { request: options.request } : {}),
+      ...(now ? { now } : {}),
     });
   }
 

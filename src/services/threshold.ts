@@ -18,5 +18,5 @@ export function applyThreshold(node: ThresholdNode, input: NodeValue, ctx: RunCo
     return { score, flag: score >= node.threshold ? 1 : 0 };
   });
   // Labels describe the input's classes, not the flags: they stay behind.
-  return { rows, ...(input.failed ? { failed: input.failed } : {}) };
+  return { rows, ...(input.failed ? { failed: input.failed } : {}), ...(input.route !== undefined ? { route: input.route } : {}) };
 }

@@ -20,6 +20,10 @@ export function walkGraph(node: ServiceNode, path: (string | number)[], visit: (
     case 'cache':
       walkGraph(node.input, [...path, 'input'], visit);
       break;
+    case 'condition':
+      node.rules.forEach((rule, i) => walkGraph(rule.then, [...path, 'rules', i, 'then'], visit));
+      walkGraph(node.default, [...path, 'default'], visit);
+      break;
     case 'model':
     case 'service':
       break;
@@ -52,6 +56,14 @@ export function graphProblems(services: readonly ServiceEntry[], modelNames: Rea
       if (node.type === 'service' && !byName.has(node.service)) {
         problems.push({ path: [...path, 'service'], message: `unknown service "${node.service}"` });
       }
+      if (node.type === 'condition' && node.default.active === false) {
+        problems.push({ path: [...path, 'default', 'active'], message: 'the default route of a condition cannot be switched off' });
+      }
+      // Cache keys see the instances, not the headers, fields or hour a rule reads: a cache
+      // around a condition would answer one route's result to a request meant for another.
+      if (node.type === 'cache' && reachesCondition(node.input, byName)) {
+        problems.push({ path: [...path, 'input'], message: 'a cache cannot wrap a condition node (its key does not see headers, fields or the hour); put caches inside the routes' });
+      }
     });
   });
   for (const cycle of findCycles(services, byName)) {
@@ -59,6 +71,23 @@ export function graphProblems(services: readonly ServiceEntry[], modelNames: Rea
     problems.push({ path: ['services', index, 'graph'], message: `services form a cycle: ${cycle.join(' -> ')}` });
   }
   return problems;
+}
+
+/** Whether a condition node is under `root`, through referenced services too (cycle-safe). */
+function reachesCondition(root: ServiceNode, byName: ReadonlyMap<string, ServiceEntry>): boolean {
+  let found = false;
+  const seen = new Set<string>();
+  const visit = (graph: ServiceNode): void =>
+    walkGraph(graph, [], (node) => {
+      if (node.type === 'condition') found = true;
+      const ref = node.type === 'service' ? byName.get(node.service) : undefined;
+      if (ref && !seen.has(ref.name)) {
+        seen.add(ref.name);
+        visit(ref.graph);
+      }
+    });
+  visit(root);
+  return found;
 }
 
 /** Each cycle among `service` references once, as the names along it (first repeated at the end). */

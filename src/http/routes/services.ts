@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { decodePredictRequest } from '../../protocol/friendly.js';
 import { predict } from '../../serving/predict.js';
+import { requestAttributes } from '../../services/condition.js';
 import { currentVersion, modelBody, toNodeValue } from '../../services/model-runner.js';
 import type { ModelRunner } from '../../services/run-context.js';
 import type { ServerContext } from '../context.js';
@@ -38,7 +39,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const name = req.params.name;
     services.get(name); // 404 before the body is looked at
     const request = decodePredictRequest(req.body);
-    const value = await services.run(name, request.instances, { requestId: req.id, runModel });
+    const value = await services.run(name, request.instances, { requestId: req.id, runModel, request: requestAttributes(req.headers, req.body) });
     return {
       predictions: value.rows,
       ...(value.labels ? { labels: value.labels } : {}),
@@ -46,6 +47,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
       ...value.extras,
       service: name,
       request_id: req.id,
+      ...(value.route !== undefined ? { route: value.route } : {}),
       ...(value.failed ? { partial: true, failed: value.failed } : {}),
     };
   });
