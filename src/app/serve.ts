@@ -22,6 +22,8 @@ export interface StartOptions {
   readonly logger?: Logger | false;
 }
 
+const BREAKER_GAUGE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
 /** Loads every configured model, then starts the HTTP server (the `serve` command's body). */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger === undefined ? pino({ level: config.server.logLevel }) : options.logger;
@@ -42,6 +44,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     services = new ServiceRepository(config.services, {
       onCache: ({ service, node, result, count }) => metrics.cacheRequests.inc({ service, node, result }, count),
+      onRemote: ({ target, result }) => metrics.remoteRequests.inc({ target, result }),
+      onBreaker: ({ target, state }) => metrics.remoteBreaker.set({ target }, BREAKER_GAUGE[state]),
     });
     const server = await buildServer({ repository, services, logger, metrics, bodyLimit: config.server.bodyLimit });
     const address = await server.app.listen({ host: config.server.host, port: config.server.port }).catch(async (err: unknown) => {

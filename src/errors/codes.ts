@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   SERVICE_NOT_FOUND: { status: 404, message: 'Service "{name}" not found' },
   BRANCH_FAILED: { status: 502, message: 'Service "{service}": branch "{branch}" failed: {reason}' },
   BRANCH_TIMEOUT: { status: 504, message: 'Service "{service}": branch "{branch}" did not answer within {timeoutMs} ms' },
+  REMOTE_UNAVAILABLE: { status: 503, message: 'Remote {target} is unavailable ({reason})' },
   GRAPH_OUTPUT_INVALID: { status: 500, message: 'Service "{service}": {node} cannot use its input: {reason}' },
   // --- routes and server ---------------------------------------------------
   ROUTE_NOT_FOUND: { status: 404, message: 'No route {method} {url}' },

@@ -79,6 +79,20 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly remoteRequests = new Counter({
+    name: 'mlpatterns_remote_requests_total',
+    help: 'Calls of remote nodes, by target and result (ok; error: failed after retries or a client error; rejected: breaker open, nothing sent)',
+    labelNames: ['target', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly remoteBreaker = new Gauge({
+    name: 'mlpatterns_remote_breaker_state',
+    help: 'Circuit breaker of each remote target: 0 closed, 1 half-open, 2 open',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  });
+
   #readInFlight: () => Iterable<[model: string, inFlight: number]> = () => [];
 
   /** Read at scrape time (prom-client calls collect), so the request path pays nothing for it. */

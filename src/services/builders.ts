@@ -1,4 +1,4 @@
-import type { Aggregate, CacheNode, ConditionNode, ConditionRule, ModelNode, NodeCommon, ParallelNode, PipelineNode, ServiceEntry, ServiceNode, ServiceRefNode, ThresholdNode } from './schema.js';
+import type { Aggregate, CacheNode, ConditionNode, ConditionRule, ModelNode, NodeCommon, ParallelNode, PipelineNode, RemoteNode, ServiceEntry, ServiceNode, ServiceRefNode, ThresholdNode } from './schema.js';
 
 /**
  * The TypeScript API of the service graph. Each builder returns the same plain
@@ -53,4 +53,12 @@ export function condition(
   options: { readonly defaultTimeoutMs?: number } & NodeCommon = {},
 ): ConditionNode {
   return { type: 'condition', rules, default: fallback, ...options };
+}
+
+/**
+ * A model or service of another mlpatterns server:
+ * `remote({ url: 'http://pred:8080', model: 'iris', timeoutMs: 500, breaker: { failures: 3 } })`.
+ */
+export function remote(options: Omit<RemoteNode, 'type'>): RemoteNode {
+  return { type: 'remote', ...options };
 }

@@ -1,6 +1,6 @@
 import type { NodeValue } from './node-value.js';
 import type { CacheBinding } from './cache-bindings.js';
-import type { CacheNode, ServiceNode } from './schema.js';
+import type { CacheNode, RemoteNode, ServiceNode } from './schema.js';
 
 /** One call of a served model from inside a graph. */
 export interface ModelCall {
@@ -59,6 +59,8 @@ export interface RunContext {
   readonly onCache?: (event: CacheEvent) => void;
   /** Headers and body fields for condition rules; absent, header and field rules do not match. */
   readonly request?: RequestAttributes;
+  /** Calls other servers for `remote` nodes (pools and breakers shared by every request). */
+  readonly remotes?: { readonly call: (node: RemoteNode, instances: readonly unknown[], requestId: string) => Promise<NodeValue> };
   /** The clock of `hour` rules (injected by tests). @default () => new Date() */
   readonly now?: () => Date;
 }

@@ -2,6 +2,7 @@ import { runCache } from './cache-node.js';
 import { runCondition } from './condition.js';
 import { mergeFailed, type NodeValue } from './node-value.js';
 import { runParallel } from './parallel.js';
+import { runRemote } from './remote/run-remote.js';
 import type { RunContext } from './run-context.js';
 import type { ServiceNode } from './schema.js';
 import { applyThreshold } from './threshold.js';
@@ -28,6 +29,8 @@ export async function runNode(node: ServiceNode, instances: readonly unknown[], 
       return runCache(node, instances, ctx, runNode);
     case 'condition':
       return runCondition(node, instances, ctx, runNode);
+    case 'remote':
+      return runRemote(node, instances, ctx);
   }
 }
 

@@ -113,7 +113,35 @@ export interface ConditionNode extends NodeCommon {
   readonly defaultTimeoutMs?: number;
 }
 
-export type ServiceNode = ModelNode | PipelineNode | ParallelNode | ThresholdNode | ServiceRefNode | CacheNode | ConditionNode;
+/** Trips a remote target's breaker after `failures` failed calls in a row; one probe after `resetMs`. */
+export interface BreakerOptions {
+  /** Consecutive failed calls (after their retries) that open the breaker. @default 5 */
+  readonly failures?: number;
+  /** How long an open breaker fails fast before letting one probe through. @default 5000 */
+  readonly resetMs?: number;
+}
+
+/**
+ * A model or service of another mlpatterns server, over its friendly JSON API
+ * (`POST {url}/v1/models/{model}/predict` or `/v1/services/{service}/predict`).
+ * Exactly one of `model` and `service`.
+ */
+export interface RemoteNode extends NodeCommon {
+  readonly type: 'remote';
+  /** Base URL of the other server, http(s), e.g. "http://pred:8080". */
+  readonly url: string;
+  readonly model?: string;
+  readonly service?: string;
+  /** Budget of the whole call, retries and their waits included. @default 1000 */
+  readonly timeoutMs?: number;
+  /** Extra attempts after a network error or a 502/503/504. @default 2 */
+  readonly retries?: number;
+  /** Base of the exponential backoff (full jitter): the n-th retry waits up to backoffMs·2^(n-1). @default 50 */
+  readonly backoffMs?: number;
+  readonly breaker?: BreakerOptions;
+}
+
+export type ServiceNode = ModelNode | PipelineNode | ParallelNode | ThresholdNode | ServiceRefNode | CacheNode | ConditionNode | RemoteNode;
 export type NodeType = ServiceNode['type'];
 
 export interface ServiceEntry {
@@ -122,7 +150,7 @@ export interface ServiceEntry {
   readonly graph: ServiceNode;
 }
 
-const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache', 'condition'];
+const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache', 'condition', 'remote'];
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const active = z.boolean().optional();
 /**
@@ -176,6 +204,7 @@ export const serviceNodeSchema: z.ZodType<ServiceNode> = z.lazy(() =>
         .strict()
         .refine((c) => c.url === undefined || c.store === 'redis', { message: '"url" needs store: redis', path: ['url'] }),
       conditionSchema(serviceNodeSchema),
+      remoteSchema(),
     ],
     { error: unknownNodeType },
   ),
@@ -215,6 +244,37 @@ function conditionSchema(node: z.ZodType<ServiceNode>) {
       active,
     })
     .strict();
+}
+
+/** Checked here, at start-up, so a typo in a URL is a config error rather than a 503 on every request. */
+function remoteSchema() {
+  const name = z.string().regex(NAME, 'use letters, digits, ".", "_" and "-"');
+  return z
+    .object({
+      type: z.literal('remote'),
+      url: z.string().refine(isHttpUrl, 'must be an http:// or https:// URL without query or fragment'),
+      model: name.optional(),
+      service: name.optional(),
+      timeoutMs: z.number().int().min(1).optional(),
+      retries: z.number().int().min(0).max(10).optional(),
+      backoffMs: z.number().int().min(0).optional(),
+      breaker: z
+        .object({ failures: z.number().int().min(1).optional(), resetMs: z.number().int().min(1).optional() })
+        .strict()
+        .optional(),
+      active,
+    })
+    .strict()
+    .refine((r) => (r.model === undefined) !== (r.service === undefined), { message: 'give exactly one of "model" and "service"', path: ['model'] });
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
 }
 
 /** Names the offending type, which zod's own message ("Invalid discriminator value") does not. */

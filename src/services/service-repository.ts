@@ -1,6 +1,7 @@
 import { MlError } from '../errors/ml-error.js';
 import { bindCaches, type CacheBinding, type CacheOpener } from './cache-bindings.js';
 import type { NodeValue } from './node-value.js';
+import { RemoteClients, type RemoteClientsOptions } from './remote/client.js';
 import type { CacheEvent, ModelRunner, RequestAttributes } from './run-context.js';
 import { runNode } from './run-node.js';
 import type { CacheNode, ServiceEntry, ServiceNode } from './schema.js';
@@ -22,6 +23,9 @@ export interface ServiceRepositoryOptions {
   readonly openCache?: CacheOpener;
   /** Clock of `hour` rules, for every run. @default () => new Date() */
   readonly now?: () => Date;
+  /** Told every remote call's outcome and every breaker state change (the server's metrics). */
+  readonly onRemote?: RemoteClientsOptions['onRemote'];
+  readonly onBreaker?: RemoteClientsOptions['onBreaker'];
 }
 
 /**
@@ -34,6 +38,7 @@ export class ServiceRepository {
   readonly #closeCaches: () => Promise<void>;
   readonly #onCache: ((event: CacheEvent) => void) | undefined;
   readonly #now: (() => Date) | undefined;
+  readonly #remotes: RemoteClients;
 
   constructor(entries: readonly ServiceEntry[], options: ServiceRepositoryOptions = {}) {
     this.#entries = new Map(entries.map((e) => [e.name, e]));
@@ -43,11 +48,16 @@ export class ServiceRepository {
     this.#closeCaches = close;
     this.#onCache = options.onCache;
     this.#now = options.now;
+    // Pools connect on first use, like the caches: no I/O here.
+    this.#remotes = new RemoteClients({
+      ...(options.onRemote ? { onRemote: options.onRemote } : {}),
+      ...(options.onBreaker ? { onBreaker: options.onBreaker } : {}),
+    });
   }
 
-  /** Closes the cache stores (Redis connections). */
-  close(): Promise<void> {
-    return this.#closeCaches();
+  /** Closes the cache stores (Redis connections) and the remote nodes' connection pools. */
+  async close(): Promise<void> {
+    await Promise.all([this.#closeCaches(), this.#remotes.close()]);
   }
 
   get(name: string): ServiceEntry {
@@ -71,6 +81,7 @@ export class ServiceRepository {
       graphOf: (service) => this.get(service).graph,
       branchPath: '',
       caches: this.#caches,
+      remotes: this.#remotes,
       ...(this.#onCache ? { onCache: this.#onCache } : {}),
       ...(options.request ? { request: options.request } : {}),
       ...(now ? { now } : {}),

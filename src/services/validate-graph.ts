@@ -26,6 +26,7 @@ export function walkGraph(node: ServiceNode, path: (string | number)[], visit: (
       break;
     case 'model':
     case 'service':
+    case 'remote':
       break;
   }
 }
