@@ -7,9 +7,9 @@ import type {
   ModelVersion,
 } from '../../ports/metadata-store.js';
 
-/** Rows as node-postgres returns them: JSONB parsed, TIMESTAMPTZ as Date, BIGINT as string. */
 export { VERSION_COLUMNS, versionColumns } from '../metadata-common.js';
 
+/** Rows as node-postgres returns them: JSONB parsed, TIMESTAMPTZ as Date, BIGINT as string. */
 export interface VersionRow {
   name: string;
   version: number;

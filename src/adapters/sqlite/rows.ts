@@ -6,9 +6,9 @@ import type {
   ModelVersion,
 } from '../../ports/metadata-store.js';
 
-/** Rows as better-sqlite3 returns them: JSON as TEXT, timestamps as ISO TEXT. */
 export { VERSION_COLUMNS, versionColumns } from '../metadata-common.js';
 
+/** Rows as better-sqlite3 returns them: JSON as TEXT, timestamps as ISO TEXT. */
 export interface VersionRow {
   name: string;
   version: number;
