@@ -1,4 +1,20 @@
-import type { Aggregate, CacheNode, ConditionNode, ConditionRule, ModelNode, NodeCommon, ParallelNode, PipelineNode, RemoteNode, ServiceEntry, ServiceNode, ServiceRefNode, ThresholdNode } from './schema.js';
+import type {
+  Aggregate,
+  CacheNode,
+  ConditionNode,
+  ConditionRule,
+  MapNode,
+  ModelNode,
+  MultistageNode,
+  NodeCommon,
+  ParallelNode,
+  PipelineNode,
+  RemoteNode,
+  ServiceEntry,
+  ServiceNode,
+  ServiceRefNode,
+  ThresholdNode,
+} from './schema.js';
 
 /**
  * The TypeScript API of the service graph. Each builder returns the same plain
@@ -61,4 +77,17 @@ export function condition(
  */
 export function remote(options: Omit<RemoteNode, 'type'>): RemoteNode {
   return { type: 'remote', ...options };
+}
+
+/**
+ * Output → input mapping between pipeline steps: `map({ concat: ['input', 'rows'] })`
+ * gives the next step the original features followed by the previous step's rows.
+ */
+export function map(options: Omit<MapNode, 'type'> = {}): MapNode {
+  return { type: 'map', ...options };
+}
+
+/** Fast answer now, slow answer later under a job id: `multistage(model('small'), model('large'))`. */
+export function multistage(fast: ServiceNode, slow: ServiceNode, options: { readonly timeoutMs?: number } & NodeCommon = {}): MultistageNode {
+  return { type: 'multistage', fast, slow, ...options };
 }

@@ -61,6 +61,14 @@ export interface RunContext {
   readonly request?: RequestAttributes;
   /** Calls other servers for `remote` nodes (pools and breakers shared by every request). */
   readonly remotes?: { readonly call: (node: RemoteNode, instances: readonly unknown[], requestId: string) => Promise<NodeValue> };
+  /**
+   * The instances of the service whose graph is running (a referenced service's
+   * own; inside a cache node, the cache's), aligned with the current instances:
+   * what `map` nodes read as `input`. @default the current instances
+   */
+  readonly input?: readonly unknown[];
+  /** The previous pipeline step's value, aligned with the current instances: `map` reads its labels, `label` rules too. */
+  readonly previous?: NodeValue;
   /** The clock of `hour` rules (injected by tests). @default () => new Date() */
   readonly now?: () => Date;
 }

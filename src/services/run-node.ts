@@ -1,5 +1,7 @@
 import { runCache } from './cache-node.js';
 import { runCondition } from './condition.js';
+import { runMap } from './map.js';
+import { runMultistage } from './multistage.js';
 import { mergeFailed, type NodeValue } from './node-value.js';
 import { runParallel } from './parallel.js';
 import { runRemote } from './remote/run-remote.js';
@@ -23,25 +25,38 @@ export async function runNode(node: ServiceNode, instances: readonly unknown[], 
       return runParallel(node, instances, ctx, runNode);
     case 'threshold':
       return applyThreshold(node, await runNode(node.input, instances, ctx), ctx);
-    case 'service':
-      return runNode(ctx.graphOf(node.service), instances, ctx);
+    case 'service': {
+      // A referenced service sees its own instances as `input`, as it would when called alone.
+      const { previous: _previous, ...outer } = ctx;
+      return runNode(ctx.graphOf(node.service), instances, { ...outer, input: instances });
+    }
     case 'cache':
       return runCache(node, instances, ctx, runNode);
     case 'condition':
       return runCondition(node, instances, ctx, runNode);
     case 'remote':
       return runRemote(node, instances, ctx);
+    case 'map':
+      return runMap(node, instances, ctx);
+    case 'multistage':
+      return runMultistage(node, instances, ctx, runNode);
   }
 }
 
-/** Serial: a step's rows are the next step's instances; a switched-off step passes them through. */
+/**
+ * Serial: a step's rows are the next step's instances; a switched-off step passes
+ * them through. Each step after the first sees the previous step's whole value
+ * (`ctx.previous`), which is how `map` nodes and `label` rules read labels.
+ */
 async function runPipeline(steps: readonly ServiceNode[], instances: readonly unknown[], ctx: RunContext): Promise<NodeValue> {
-  let value: NodeValue = { rows: instances };
+  // A nested pipeline's first step sees the enclosing step's labels, as it would have without the nesting.
+  const labels = ctx.previous?.labels;
+  let value: NodeValue = { rows: instances, ...(labels ? { labels } : {}) };
   const failures: (Readonly<Record<string, string>> | undefined)[] = [];
   const routes: string[] = [];
   for (const step of steps) {
     if (step.active === false) continue;
-    value = await runNode(step, value.rows, ctx);
+    value = await runNode(step, value.rows, { ...ctx, previous: value });
     failures.push(value.failed);
     if (value.route !== undefined) routes.push(value.route);
   }

@@ -92,6 +92,13 @@ export interface RuleWhen {
   readonly field?: Readonly<Record<string, ConditionValue>>;
   /** UTC hours `[from, to)`; wraps midnight when from > to (`[22, 6]`). */
   readonly hour?: readonly [number, number];
+  /**
+   * Per instance: the label the previous pipeline step gave it (one value or any of a list).
+   * A condition with `label` or `instance` rules routes each instance on its own.
+   */
+  readonly label?: string | readonly string[];
+  /** Per instance: values at dot paths of the instance itself (`"0"` is a list's first item, `setosa.flag` an object's field). */
+  readonly instance?: Readonly<Record<string, ConditionValue>>;
 }
 
 export interface ConditionRule {
@@ -141,7 +148,54 @@ export interface RemoteNode extends NodeCommon {
   readonly breaker?: BreakerOptions;
 }
 
-export type ServiceNode = ModelNode | PipelineNode | ParallelNode | ThresholdNode | ServiceRefNode | CacheNode | ConditionNode | RemoteNode;
+/** Where a `map` node reads: the previous step's rows or labels, or the pipeline's own input instances. */
+export const MAP_SOURCES = ['rows', 'labels', 'input'] as const;
+export type MapSource = (typeof MAP_SOURCES)[number];
+
+/** One part of a mapped row: a source, optionally narrowed to a field (object rows) then to columns (list rows). */
+export interface MapPart {
+  /** @default "rows" */
+  readonly from?: MapSource;
+  /** Dot path inside each row, e.g. "setosa.score" (own properties only). */
+  readonly field?: string;
+  /** Columns of each (list) row, in this order. */
+  readonly columns?: readonly number[];
+}
+
+/**
+ * Explicit output → input mapping between pipeline steps: builds each instance
+ * for the next step from the previous step's rows or labels and the pipeline's
+ * input. `{type: map}` alone passes the previous value through (labels kept).
+ */
+export interface MapNode extends NodeCommon, MapPart {
+  readonly type: 'map';
+  /** Several parts joined into one list row (lists spread, scalars appended), e.g. `[input, rows]` for stacking. */
+  readonly concat?: readonly (MapSource | MapPart)[];
+}
+
+/**
+ * Multiple-stage (time-difference) prediction: `fast` answers the request; `slow`
+ * runs in the background and its answer is fetched later under a job id.
+ */
+export interface MultistageNode extends NodeCommon {
+  readonly type: 'multistage';
+  readonly fast: ServiceNode;
+  readonly slow: ServiceNode;
+  /** The slow stage's budget; past it the job fails with BRANCH_TIMEOUT. 0 = none. @default 0 */
+  readonly timeoutMs?: number;
+}
+
+export type ServiceNode =
+  | ModelNode
+  | PipelineNode
+  | ParallelNode
+  | ThresholdNode
+  | ServiceRefNode
+  | CacheNode
+  | ConditionNode
+  | RemoteNode
+  | MapNode
+  | MultistageNode;
 export type NodeType = ServiceNode['type'];
 
 export interface ServiceEntry {
@@ -150,8 +204,9 @@ export interface ServiceEntry {
   readonly graph: ServiceNode;
 }
 
-const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache', 'condition', 'remote'];
+const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache', 'condition', 'remote', 'map', 'multistage'];
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const DOT_PATH = /^[^.]+(\.[^.]+)*$/;
 const active = z.boolean().optional();
 /**
  * A number, or a numeric string: `"${THRESHOLD:-0.9}"` quoted in YAML interpolates to a string.
@@ -205,6 +260,10 @@ export const serviceNodeSchema: z.ZodType<ServiceNode> = z.lazy(() =>
         .refine((c) => c.url === undefined || c.store === 'redis', { message: '"url" needs store: redis', path: ['url'] }),
       conditionSchema(serviceNodeSchema),
       remoteSchema(),
+      mapSchema(),
+      z
+        .object({ type: z.literal('multistage'), fast: serviceNodeSchema, slow: serviceNodeSchema, timeoutMs: z.number().int().min(0).optional(), active })
+        .strict(),
     ],
     { error: unknownNodeType },
   ),
@@ -222,8 +281,13 @@ function conditionSchema(node: z.ZodType<ServiceNode>) {
         .refine((m) => Object.keys(m).length > 0, 'list at least one header, or leave "header" out')
         .optional(),
       field: z
-        .record(z.string().regex(/^[^.]+(\.[^.]+)*$/, 'must be a dot path such as "user.tier"'), value)
+        .record(z.string().regex(DOT_PATH, 'must be a dot path such as "user.tier"'), value)
         .refine((m) => Object.keys(m).length > 0, 'list at least one field, or leave "field" out')
+        .optional(),
+      label: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+      instance: z
+        .record(z.string().regex(DOT_PATH, 'must be a dot path such as "0" or "setosa.flag"'), value)
+        .refine((m) => Object.keys(m).length > 0, 'list at least one path, or leave "instance" out')
         .optional(),
       // An empty range would never match and a full one always would: both are mistakes to refuse.
       hour: z
@@ -233,7 +297,10 @@ function conditionSchema(node: z.ZodType<ServiceNode>) {
     })
     .strict()
     // A rule with nothing to test always matches, hiding every rule after it and the default.
-    .refine((w) => w.header !== undefined || w.field !== undefined || w.hour !== undefined, 'a rule needs at least one of header, field or hour');
+    .refine(
+      (w) => w.header !== undefined || w.field !== undefined || w.hour !== undefined || w.label !== undefined || w.instance !== undefined,
+      'a rule needs at least one of header, field, hour, label or instance',
+    );
   const rule = z.object({ when, then: node, timeoutMs }).strict();
   return z
     .object({
@@ -244,6 +311,26 @@ function conditionSchema(node: z.ZodType<ServiceNode>) {
       active,
     })
     .strict();
+}
+
+function mapSchema() {
+  const part = {
+    from: z.enum(MAP_SOURCES).optional(),
+    field: z.string().regex(DOT_PATH, 'must be a dot path such as "setosa.score"').optional(),
+    columns: z.array(z.number().int().min(0)).min(1).optional(),
+  };
+  return z
+    .object({
+      type: z.literal('map'),
+      ...part,
+      concat: z.array(z.union([z.enum(MAP_SOURCES), z.object(part).strict()])).min(1).optional(),
+      active,
+    })
+    .strict()
+    .refine((m) => m.concat === undefined || (m.from === undefined && m.field === undefined && m.columns === undefined), {
+      message: 'give either "concat" or from/field/columns, not both',
+      path: ['concat'],
+    });
 }
 
 /** Checked here, at start-up, so a typo in a URL is a config error rather than a 503 on every request. */

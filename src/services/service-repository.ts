@@ -80,6 +80,7 @@ export class ServiceRepository {
       runModel: options.runModel,
       graphOf: (service) => this.get(service).graph,
       branchPath: '',
+      input: instances,
       caches: this.#caches,
       remotes: this.#remotes,
       ...(this.#onCache ? { onCache: this.#onCache } : {}),

@@ -24,9 +24,14 @@ export function walkGraph(node: ServiceNode, path: (string | number)[], visit: (
       node.rules.forEach((rule, i) => walkGraph(rule.then, [...path, 'rules', i, 'then'], visit));
       walkGraph(node.default, [...path, 'default'], visit);
       break;
+    case 'multistage':
+      walkGraph(node.fast, [...path, 'fast'], visit);
+      walkGraph(node.slow, [...path, 'slow'], visit);
+      break;
     case 'model':
     case 'service':
     case 'remote':
+    case 'map':
       break;
   }
 }

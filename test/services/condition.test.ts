@@ -150,7 +150,7 @@ describe('condition: config', () => {
     expect(message).toContain('services.0.graph.rules.2.when.hour.1');
     expect(message).toContain('services.0.graph.rules.3.when.hour.0');
     expect(message).toContain('services.0.graph.rules.4.when.hour: from and to must differ');
-    expect(message).toContain('services.0.graph.rules.5.when: a rule needs at least one of header, field or hour');
+    expect(message).toContain('services.0.graph.rules.5.when: a rule needs at least one of header, field, hour, label or instance');
     expect(message).toContain('weather');
     expect(message).toContain('services.0.graph.default');
   });
