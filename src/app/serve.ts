@@ -5,7 +5,7 @@ import { buildServer, type MlServer } from '../http/server.js';
 import type { AliasWatcher } from '../serving/alias-watcher.js';
 import { ModelRepository } from '../serving/model-repository.js';
 import { ServiceRepository } from '../services/service-repository.js';
-import { loadEntry } from './load-entry.js';
+import { loadModels } from './load-models.js';
 import { openRegistry, type OpenedRegistry } from './open-registry.js';
 
 export interface RunningServer {
@@ -13,6 +13,8 @@ export interface RunningServer {
   readonly server: MlServer;
   readonly repository: ModelRepository;
   readonly watchers: readonly AliasWatcher[];
+  /** The services; `replace` swaps them (parameter reload, see reload-services.ts). */
+  readonly services: ServiceRepository;
   /** Drains in-flight requests, then releases models and stores. */
   close(): Promise<void>;
 }
@@ -36,16 +38,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let services: ServiceRepository | undefined;
   metrics.trackInFlight(() => repository.names().map((name) => [name, repository.get(name).inFlight]));
   try {
-    for (const entry of config.models) {
-      const { host, watcher } = await loadEntry(entry, opened?.registry, log, metrics);
-      repository.add(entry.name, host);
-      if (watcher) watchers.push(watcher);
-      log?.info({ model: entry.name, version: host.current.version, source: entry.path ?? entry.ref }, 'model loaded');
-    }
+    await loadModels(config.models, { repository, watchers, registry: opened?.registry, log, metrics });
     services = new ServiceRepository(config.services, {
+      stateDir: config.storage.stateDir,
       onCache: ({ service, node, result, count }) => metrics.cacheRequests.inc({ service, node, result }, count),
       onRemote: ({ target, result }) => metrics.remoteRequests.inc({ target, result }),
       onBreaker: ({ target, state }) => metrics.remoteBreaker.set({ target }, BREAKER_GAUGE[state]),
+      onJob: ({ service, status }) => metrics.jobs.inc({ service, status }),
     });
     const server = await buildServer({ repository, services, logger, metrics, bodyLimit: config.server.bodyLimit });
     const address = await server.app.listen({ host: config.server.host, port: config.server.port }).catch(async (err: unknown) => {
@@ -58,11 +57,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         server.beginShutdown();
         await Promise.all(watchers.map((w) => w.close()));
         await server.app.close();
-        await repository.close();
+        // Before the models go: running multistage jobs still need them (bounded wait, see ServiceRepository.close).
         await services?.close();
+        await repository.close();
         await opened?.close();
       })());
-    return { url: address, server, repository, watchers, close };
+    return { url: address, server, repository, watchers, services, close };
   } catch (err) {
     await Promise.all(watchers.map((w) => w.close()));
     await repository.close();

@@ -72,6 +72,10 @@ export function runPrimary(options: ClusterOptions): void {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Parameter reload: every worker re-reads the config file itself.
+  process.on('SIGHUP', () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
+  });
 
   for (let i = 0; i < options.workers; i++) fork();
 }

@@ -1,8 +1,10 @@
 import { MlError } from '../errors/ml-error.js';
 import type { NodeValue } from './node-value.js';
+import { ownKey, ownPath } from './own-path.js';
 import { withTimeout } from './parallel.js';
 import type { RequestAttributes, RunContext } from './run-context.js';
 import type { ConditionNode, ConditionValue, RuleWhen, ServiceNode } from './schema.js';
+import { mergeSubsets, narrowContext, pick } from './subset.js';
 
 type RunNode = (node: ServiceNode, instances: readonly unknown[], ctx: RunContext) => Promise<NodeValue>;
 
@@ -15,21 +17,80 @@ type RunNode = (node: ServiceNode, instances: readonly unknown[], ctx: RunContex
  */
 export async function runCondition(node: ConditionNode, instances: readonly unknown[], ctx: RunContext, run: RunNode): Promise<NodeValue> {
   const now = (ctx.now ?? (() => new Date()))();
-  // A switched-off rule is skipped, so an operator can disable a route with `active: ${VAR}` alone.
-  const index = node.rules.findIndex((rule) => rule.then.active !== false && matches(rule.when, ctx.request, now));
-  const rule = index >= 0 ? node.rules[index] : undefined;
-  const route = rule ? `rules[${index}]` : 'default';
-  const target = rule ? rule.then : node.default;
-  const timeoutMs = (rule ? rule.timeoutMs : node.defaultTimeoutMs) ?? 0;
-  const branch = `${ctx.branchPath}${route}`;
-  const value = await withTimeout(run(target, instances, ctx), timeoutMs, () => new MlError('BRANCH_TIMEOUT', { service: ctx.service, branch, timeoutMs }));
-  return { ...value, route: value.route !== undefined ? `${route}/${value.route}` : route };
+  if (node.rules.some((rule) => isPerInstance(rule.when))) return runPerInstance(node, instances, ctx, run, now);
+  const choice = choose(node, (when) => matches(when, ctx.request, now));
+  const value = await runRoute(node, choice, instances, ctx, run);
+  return { ...value, route: value.route !== undefined ? `${choice.route}/${value.route}` : choice.route };
 }
 
-/** True when every condition the rule gives holds; a rule needing headers or fields never matches without them. */
+interface Choice {
+  /** "rules[i]" or "default". */
+  readonly route: string;
+  readonly target: ServiceNode;
+  readonly timeoutMs: number;
+}
+
+/** The first switched-on rule that holds, else the default. */
+function choose(node: ConditionNode, holds: (when: RuleWhen) => boolean): Choice {
+  // A switched-off rule is skipped, so an operator can disable a route with `active: ${VAR}` alone.
+  const index = node.rules.findIndex((rule) => rule.then.active !== false && holds(rule.when));
+  const rule = index >= 0 ? node.rules[index] : undefined;
+  return rule ? { route: `rules[${index}]`, target: rule.then, timeoutMs: rule.timeoutMs ?? 0 } : { route: 'default', target: node.default, timeoutMs: node.defaultTimeoutMs ?? 0 };
+}
+
+function runRoute(node: ConditionNode, choice: Choice, instances: readonly unknown[], ctx: RunContext, run: RunNode): Promise<NodeValue> {
+  const branch = `${ctx.branchPath}${choice.route}`;
+  return withTimeout(run(choice.target, instances, ctx), choice.timeoutMs, () => new MlError('BRANCH_TIMEOUT', { service: ctx.service, branch, timeoutMs: choice.timeoutMs }));
+}
+
+/**
+ * Branching on a previous result: each instance takes the route of the first rule
+ * that holds for it (its label from the previous pipeline step, its own values,
+ * and the request-level conditions). The routes run concurrently on their own
+ * instances and the answers are put back in instance order; `routes` in the
+ * answer names each instance's route.
+ */
+async function runPerInstance(node: ConditionNode, instances: readonly unknown[], ctx: RunContext, run: RunNode, now: Date): Promise<NodeValue> {
+  const groups = new Map<string, { choice: Choice; indexes: number[] }>();
+  instances.forEach((instance, i) => {
+    const label = ctx.previous?.labels?.[i];
+    const choice = choose(node, (when) => matches(when, ctx.request, now) && matchesInstance(when, instance, label));
+    const group = groups.get(choice.route) ?? { choice, indexes: [] };
+    group.indexes.push(i);
+    groups.set(choice.route, group);
+  });
+  const parts = await Promise.all(
+    [...groups.values()].map(async ({ choice, indexes }) => ({ indexes, choice, value: await runRoute(node, choice, pick(instances, indexes), narrowContext(ctx, indexes), run) })),
+  );
+  const merged = mergeSubsets(instances.length, parts);
+  const routes = new Array<string>(instances.length);
+  for (const { indexes, choice, value } of parts) {
+    indexes.forEach((at, j) => {
+      const inner = value.extras?.['routes']?.[j] ?? value.route;
+      routes[at] = typeof inner === 'string' ? `${choice.route}/${inner}` : choice.route;
+    });
+  }
+  return { ...merged, extras: { ...merged.extras, routes } };
+}
+
+function isPerInstance(when: RuleWhen): boolean {
+  return when.label !== undefined || when.instance !== undefined;
+}
+
+/** The per-instance conditions of a rule: the label the previous step gave, and values in the instance. */
+export function matchesInstance(when: RuleWhen, instance: unknown, label: string | undefined): boolean {
+  if (when.label !== undefined) {
+    const wanted = typeof when.label === 'string' ? [when.label] : when.label;
+    if (label === undefined || !wanted.includes(label)) return false;
+  }
+  if (when.instance && !Object.entries(when.instance).every(([path, want]) => equal(ownPath(instance, path), want))) return false;
+  return true;
+}
+
+/** True when every request-level condition the rule gives holds; a rule needing headers or fields never matches without them. */
 export function matches(when: RuleWhen, request: RequestAttributes | undefined, now: Date): boolean {
-  if (when.header && !Object.entries(when.header).every(([name, want]) => equal(own(request?.headers, name.toLowerCase()), want))) return false;
-  if (when.field && !Object.entries(when.field).every(([path, want]) => equal(readPath(request?.fields, path), want))) return false;
+  if (when.header && !Object.entries(when.header).every(([name, want]) => equal(ownKey(request?.headers, name.toLowerCase()), want))) return false;
+  if (when.field && !Object.entries(when.field).every(([path, want]) => equal(ownPath(request?.fields, path), want))) return false;
   if (when.hour && !inHours(when.hour, now)) return false;
   return true;
 }
@@ -44,17 +105,6 @@ export function inHours([from, to]: readonly [number, number], now: Date): boole
 function equal(actual: unknown, want: ConditionValue): boolean {
   const primitive = typeof actual === 'string' || typeof actual === 'number' || typeof actual === 'boolean';
   return primitive && String(actual) === String(want);
-}
-
-/** Reads `a.b.c` through own properties only: `__proto__.x` or `constructor.name` find nothing. */
-function readPath(root: unknown, path: string): unknown {
-  let at: unknown = root;
-  for (const key of path.split('.')) at = own(at, key);
-  return at;
-}
-
-function own(obj: unknown, key: string): unknown {
-  return obj !== null && typeof obj === 'object' && !Array.isArray(obj) && Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
 }
 
 /**

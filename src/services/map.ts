@@ -10,19 +10,19 @@ import type { MapNode, MapPart, MapSource } from './schema.js';
  * is guessed: a missing field or column is an error naming it, not a silently
  * shorter row (the wrong-payload failure of chained steps).
  */
-export function runMap(node: MapNode, instances: readonly unknown[], ctx: RunContext): Promise<NodeValue> {
+export async function runMap(node: MapNode, instances: readonly unknown[], ctx: RunContext): Promise<NodeValue> {
   try {
     if (node.concat) {
       const parts = node.concat.map((p) => pick(typeof p === 'string' ? { from: p } : p, instances, ctx));
-      return Promise.resolve({ rows: instances.map((_, i) => parts.flatMap((values) => spread(values[i]))) });
+      return { rows: instances.map((_, i) => parts.flatMap((values) => spread(values[i]))) };
     }
     const rows = pick(node, instances, ctx);
     // `{type: map}` alone passes the previous value through, labels included.
     const identity = (node.from ?? 'rows') === 'rows' && node.field === undefined && node.columns === undefined;
     const labels = identity ? ctx.previous?.labels : undefined;
-    return Promise.resolve({ rows, ...(labels ? { labels } : {}) });
+    return { rows, ...(labels ? { labels } : {}) };
   } catch (error) {
-    return Promise.reject(error instanceof MapError ? new MlError('GRAPH_OUTPUT_INVALID', { service: ctx.service, node: 'map', reason: error.message }) : error);
+    throw error instanceof MapError ? new MlError('GRAPH_OUTPUT_INVALID', { service: ctx.service, node: 'map', reason: error.message }) : error;
   }
 }
 

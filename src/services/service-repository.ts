@@ -1,5 +1,10 @@
+import { MemoryJobStore } from '../adapters/memory/job-store.js';
 import { MlError } from '../errors/ml-error.js';
+import type { JobStore } from '../ports/job-store.js';
+import type { InstanceKey } from '../protocol/friendly.js';
+import { BackgroundJobs, type JobEvent } from './background-jobs.js';
 import { bindCaches, type CacheBinding, type CacheOpener } from './cache-bindings.js';
+import { warmCacheBatch, type WarmResult } from './cache-warm.js';
 import type { NodeValue } from './node-value.js';
 import { RemoteClients, type RemoteClientsOptions } from './remote/client.js';
 import type { CacheEvent, ModelRunner, RequestAttributes } from './run-context.js';
@@ -14,6 +19,8 @@ export interface RunServiceOptions {
   readonly request?: RequestAttributes;
   /** Clock of `hour` rules. @default the repository's `now`, else the system clock */
   readonly now?: () => Date;
+  /** The request's keys: a multistage node's job result echoes them, as the fast answer does. */
+  readonly keys?: readonly InstanceKey[] | undefined;
 }
 
 export interface ServiceRepositoryOptions {
@@ -23,9 +30,17 @@ export interface ServiceRepositoryOptions {
   readonly openCache?: CacheOpener;
   /** Clock of `hour` rules, for every run. @default () => new Date() */
   readonly now?: () => Date;
+  /** Where `store: sqlite` cache files are resolved (the config's storage.stateDir). @default ".mlpatterns" */
+  readonly stateDir?: string;
   /** Told every remote call's outcome and every breaker state change (the server's metrics). */
   readonly onRemote?: RemoteClientsOptions['onRemote'];
   readonly onBreaker?: RemoteClientsOptions['onBreaker'];
+  /** Where multistage jobs are recorded. @default a MemoryJobStore (1 h, 10 000 jobs), closed with the repository */
+  readonly jobs?: JobStore;
+  /** Told every job that finishes (the server counts them in mlpatterns_jobs_total). */
+  readonly onJob?: (event: JobEvent) => void;
+  /** How long `close` waits for running jobs before failing them with SHUTTING_DOWN. @default 5000 */
+  readonly jobDrainMs?: number;
 }
 
 /**
@@ -33,19 +48,25 @@ export interface ServiceRepositoryOptions {
  * builders (builders.ts) — the same plain objects, validated by the same schema.
  */
 export class ServiceRepository {
-  readonly #entries: ReadonlyMap<string, ServiceEntry>;
-  readonly #caches: ReadonlyMap<CacheNode, CacheBinding>;
-  readonly #closeCaches: () => Promise<void>;
+  // Replaced as a whole by `replace` (parameter reload); a running request keeps what it started with.
+  #entries: ReadonlyMap<string, ServiceEntry>;
+  #caches: ReadonlyMap<CacheNode, CacheBinding>;
+  #closeCaches: () => Promise<void>;
+  readonly #openCache: CacheOpener | undefined;
   readonly #onCache: ((event: CacheEvent) => void) | undefined;
   readonly #now: (() => Date) | undefined;
   readonly #remotes: RemoteClients;
+  readonly #jobStore: JobStore;
+  readonly #ownsJobStore: boolean;
+  readonly #jobs: BackgroundJobs;
 
   constructor(entries: readonly ServiceEntry[], options: ServiceRepositoryOptions = {}) {
     this.#entries = new Map(entries.map((e) => [e.name, e]));
     // Stores open lazily (Redis connects on first use), so building this costs no I/O.
-    const { bindings, close } = bindCaches(entries, options.openCache);
+    const { bindings, close } = bindCaches(entries, options.openCache, options.stateDir);
     this.#caches = bindings;
     this.#closeCaches = close;
+    this.#openCache = options.openCache;
     this.#onCache = options.onCache;
     this.#now = options.now;
     // Pools connect on first use, like the caches: no I/O here.
@@ -53,11 +74,43 @@ export class ServiceRepository {
       ...(options.onRemote ? { onRemote: options.onRemote } : {}),
       ...(options.onBreaker ? { onBreaker: options.onBreaker } : {}),
     });
+    this.#ownsJobStore = options.jobs === undefined;
+    this.#jobStore = options.jobs ?? new MemoryJobStore();
+    this.#jobs = new BackgroundJobs(this.#jobStore, {
+      ...(options.onJob ? { onJob: options.onJob } : {}),
+      ...(options.jobDrainMs !== undefined ? { drainMs: options.jobDrainMs } : {}),
+    });
   }
 
-  /** Closes the cache stores (Redis connections) and the remote nodes' connection pools. */
+  /** The jobs multistage nodes started (`GET /v1/jobs/{id}` reads them). */
+  get jobs(): JobStore {
+    return this.#jobStore;
+  }
+
+  /**
+   * Waits (bounded) for running jobs, failing the rest with SHUTTING_DOWN, then
+   * closes the cache stores (Redis connections), the remote nodes' connection
+   * pools and the job store it opened itself.
+   */
   async close(): Promise<void> {
-    await Promise.all([this.#closeCaches(), this.#remotes.close()]);
+    await this.#jobs.close();
+    await Promise.all([this.#closeCaches(), this.#remotes.close(), this.#ownsJobStore ? this.#jobStore.close() : undefined]);
+  }
+
+  /**
+   * Swaps in a new set of services (parameters reloaded from the config file):
+   * requests already running finish on the graphs they started with; new ones
+   * see the new graphs. Cache stores are opened anew and the old ones closed
+   * (a changed node has a new identity, so its old entries would not be read
+   * anyway); remote pools and breakers are kept. Validate the entries first.
+   */
+  async replace(entries: readonly ServiceEntry[]): Promise<void> {
+    const { bindings, close } = bindCaches(entries, this.#openCache);
+    const closeOld = this.#closeCaches;
+    this.#entries = new Map(entries.map((e) => [e.name, e]));
+    this.#caches = bindings;
+    this.#closeCaches = close;
+    await closeOld();
   }
 
   get(name: string): ServiceEntry {
@@ -71,14 +124,20 @@ export class ServiceRepository {
   }
 
   /** Runs the named service on a batch of instances. */
-  run(name: string, instances: readonly unknown[], options: RunServiceOptions): Promise<NodeValue> {
+  async run(name: string, instances: readonly unknown[], options: RunServiceOptions): Promise<NodeValue> {
     const entry = this.get(name);
     const now = options.now ?? this.#now;
-    return runNode(entry.graph, instances, {
+    const jobs = this.#jobs.launcher({ service: name, requestId: options.requestId, keys: options.keys });
+    const entries = this.#entries; // one consistent set for the whole run, even if a reload lands meanwhile
+    const value = await runNode(entry.graph, instances, {
       service: name,
       requestId: options.requestId,
       runModel: options.runModel,
-      graphOf: (service) => this.get(service).graph,
+      graphOf: (service) => {
+        const ref = entries.get(service);
+        if (!ref) throw new MlError('SERVICE_NOT_FOUND', { name: service });
+        return ref.graph;
+      },
       branchPath: '',
       input: instances,
       caches: this.#caches,
@@ -86,7 +145,39 @@ export class ServiceRepository {
       ...(this.#onCache ? { onCache: this.#onCache } : {}),
       ...(options.request ? { request: options.request } : {}),
       ...(now ? { now } : {}),
+      jobs,
     });
+    // A node that rebuilds its value (parallel aggregation, threshold) drops `job`; the job still runs, so name it.
+    const [first] = jobs.started;
+    return value.job || first === undefined ? value : { ...value, job: { id: first } };
+  }
+
+  /** The cache nodes a service declares, with their stores and paths (`mlpatterns cache warm` picks one). */
+  cacheNodes(name: string): { node: CacheNode; binding: CacheBinding }[] {
+    this.get(name);
+    return [...this.#caches].filter(([, b]) => b.service === name).map(([node, binding]) => ({ node, binding }));
+  }
+
+  /** Computes and stores a cache node's entries for these instances, under the keys requests use. */
+  warmCache(
+    node: CacheNode,
+    instances: readonly unknown[],
+    options: Omit<RunServiceOptions, 'request'> & { readonly firstIndex?: number },
+  ): Promise<WarmResult> {
+    const binding = this.#caches.get(node);
+    if (!binding) throw new MlError('INTERNAL', { reason: 'not a cache node of this repository' });
+    const now = options.now ?? this.#now;
+    return warmCacheBatch(node, instances, {
+      service: binding.service,
+      requestId: options.requestId,
+      runModel: options.runModel,
+      graphOf: (service) => this.get(service).graph,
+      branchPath: '',
+      input: instances,
+      caches: this.#caches,
+      remotes: this.#remotes,
+      ...(now ? { now } : {}),
+    }, runNode, options.firstIndex);
   }
 
   /** Served models the service calls, through referenced services too, each once, in graph order. */

@@ -2,7 +2,8 @@ import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { startServer } from '../../app/serve.js';
+import { reloadServices } from '../../app/reload-services.js';
+import { startServer, type RunningServer } from '../../app/serve.js';
 import { sanitizeName } from '../../package/read-package.js';
 import { runPrimary } from '../../cluster/primary.js';
 import { announceListening, shareWorkerMetrics } from '../../cluster/worker.js';
@@ -74,6 +75,7 @@ export function serveCommand(program: Command): void {
       process.stdout.write(`mlpatterns serving ${names.join(', ')} on ${running.url}\n`);
     }
     installSignalHandlers(() => running.close(), config.server.shutdownGraceMs);
+    if (configPath !== undefined || existsSync('mlpatterns.yaml')) installReloadHandler(running, config, () => buildConfig(configPath, flags));
   });
 }
 
@@ -140,6 +142,29 @@ function modelFromFlag(flags: ServeFlags): NonNullable<ConfigInput['models']>[nu
 
 function defaultNameFor(p: string): string {
   return sanitizeName(path.basename(p.replace(/\/+$/, ''), '.onnx'));
+}
+
+/**
+ * SIGHUP re-reads the config file and applies its services (thresholds, switches,
+ * rules, graphs) without a restart; a config that does not validate changes nothing.
+ */
+function installReloadHandler(running: RunningServer, initial: Config, read: () => Promise<Config>): void {
+  let current = initial;
+  let reloading = Promise.resolve();
+  process.on('SIGHUP', () => {
+    // One reload at a time, in signal order: two quick edits end with the last file applied.
+    reloading = reloading.then(async () => {
+      try {
+        const next = await read();
+        const outcome = await reloadServices(running.services, running.repository.names(), next, current);
+        current = next;
+        process.stdout.write(`mlpatterns: services reloaded (${outcome.services.join(', ') || 'none'})\n`);
+        for (const warning of outcome.warnings) process.stderr.write(`mlpatterns: ${warning}\n`);
+      } catch (err) {
+        process.stderr.write(`mlpatterns: reload refused, still serving the previous services: ${(err as Error).message}\n`);
+      }
+    });
+  });
 }
 
 function installSignalHandlers(close: () => Promise<void>, graceMs: number): void {
