@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { ERROR_CODES, type ErrorCode } from '../../errors/codes.js';
 import { MlError } from '../../errors/ml-error.js';
 import { REQUEST_ID_HEADER } from '../../http/request-id.js';
 import type { NodeValue } from '../node-value.js';
 import type { RemoteNode } from '../schema.js';
-import { backoffDelay, retryAfterMs } from './backoff.js';
+import { backoffDelay } from './backoff.js';
 import { CircuitBreaker, DEFAULT_BREAKER_FAILURES, DEFAULT_BREAKER_RESET_MS, type BreakerState } from './breaker.js';
+import { friendlyFormat } from './friendly.js';
+import { OipFormat } from './oip.js';
+import type { Attempt, Exchange, RetryAttempt, Send, WireFormat } from './wire.js';
 
 export const DEFAULT_REMOTE_TIMEOUT_MS = 1000;
 export const DEFAULT_REMOTE_RETRIES = 2;
@@ -25,22 +27,18 @@ export interface RemoteClientsOptions {
   readonly random?: () => number;
 }
 
-/** A failed attempt: `retry` when another attempt may help (network error, 502/503/504). */
-type Attempt =
-  | { readonly value: NodeValue; readonly retry?: false }
-  | { readonly error: MlError; readonly remoteUp: boolean; readonly retry?: false }
-  | { readonly reason: string; readonly retry: true; readonly waitMs?: number };
-
-const RETRY_STATUSES = new Set([502, 503, 504]);
-
 /**
  * The HTTP side of `remote` nodes: one keep-alive undici Pool per origin
  * (shared by every node calling that server) and one breaker per URL + target
  * (a broken model on a server must not shut off its healthy neighbours).
+ * Retries, the budget, the breaker and the metrics are the same for every wire
+ * format; the format only says what is sent and how the answer reads.
  */
 export class RemoteClients {
   readonly #pools = new Map<string, Pool>();
   readonly #breakers = new Map<string, CircuitBreaker>();
+  // The OIP format keeps each target's input metadata: one per client set, like the pools.
+  readonly #oip = new OipFormat();
 
   constructor(private readonly options: RemoteClientsOptions = {}) {}
 
@@ -56,7 +54,10 @@ export class RemoteClients {
   }
 
   async call(node: RemoteNode, instances: readonly unknown[], requestId: string): Promise<NodeValue> {
-    const target = targetOf(node);
+    const format = this.#format(node);
+    const target = format.target(node);
+    // A malformed instance is the client's 400, before the breaker or the network.
+    const attempt = format.prepare(node, instances, requestId);
     const breaker = this.#breaker(target, node);
     if (!breaker.tryAcquire()) {
       this.options.onRemote?.({ target, result: 'rejected' });
@@ -64,7 +65,7 @@ export class RemoteClients {
     }
     let outcome: Attempt;
     try {
-      outcome = await this.#attempts(node, target, instances, requestId);
+      outcome = await this.#attempts(node, attempt, requestId);
     } catch (err) {
       // Never leave a half-open breaker waiting on a probe that will not report.
       breaker.failure();
@@ -84,59 +85,45 @@ export class RemoteClients {
   }
 
   /** Attempts within one time budget (`timeoutMs` covers every attempt and wait). */
-  async #attempts(node: RemoteNode, target: string, instances: readonly unknown[], requestId: string): Promise<Attempt> {
+  async #attempts(node: RemoteNode, attempt: (send: Send) => Promise<Attempt>, requestId: string): Promise<Attempt> {
     const timeoutMs = node.timeoutMs ?? DEFAULT_REMOTE_TIMEOUT_MS;
     const retries = node.retries ?? DEFAULT_REMOTE_RETRIES;
     const deadline = Date.now() + timeoutMs;
-    // Keys stay here: they label the client's answer and mean nothing to the remote.
-    const body = JSON.stringify({ instances });
-    for (let attempt = 0; ; attempt++) {
+    const late: RetryAttempt = { reason: `no answer within ${timeoutMs} ms`, retry: true };
+    for (let n = 0; ; n++) {
       const remaining = deadline - Date.now();
-      const outcome = remaining > 0 ? await this.#once(node, target, body, requestId, remaining, instances.length) : { reason: `no answer within ${timeoutMs} ms`, retry: true as const };
-      if (outcome.retry !== true || attempt >= retries) return outcome;
-      const wait = Math.max(backoffDelay(node.backoffMs ?? DEFAULT_REMOTE_BACKOFF_MS, attempt, this.options.random), outcome.waitMs ?? 0);
+      const outcome = remaining > 0 ? await attempt(this.#sender(node, requestId, AbortSignal.timeout(remaining), late)) : late;
+      if (outcome.retry !== true || n >= retries) return outcome;
+      const wait = Math.max(backoffDelay(node.backoffMs ?? DEFAULT_REMOTE_BACKOFF_MS, n, this.options.random), outcome.waitMs ?? 0);
       // A Retry-After past the budget cannot be honoured: fail now rather than late.
       if (Date.now() + wait >= deadline) return outcome;
       await sleep(wait);
     }
   }
 
-  async #once(node: RemoteNode, target: string, body: string, requestId: string, remainingMs: number, count: number): Promise<Attempt> {
+  /** Sends an attempt's requests (an OIP attempt may need two) under the attempt's share of the budget. */
+  #sender(node: RemoteNode, requestId: string, signal: AbortSignal, late: RetryAttempt): Send {
     const url = new URL(node.url);
-    const signal = AbortSignal.timeout(remainingMs);
-    let status: number;
-    let headers: Record<string, string | string[] | undefined>;
-    let text: string;
-    try {
-      const res = await this.#pool(url.origin).request({
-        method: 'POST',
-        path: `${url.pathname.replace(/\/+$/, '')}${pathOf(node)}`,
-        headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: requestId },
-        body,
-        signal,
-      });
-      status = res.statusCode;
-      headers = res.headers;
-      text = await res.body.text();
-    } catch (err) {
-      // The budget ran out: no attempt after this one could start in time.
-      if (signal.aborted) return { reason: `no answer within ${node.timeoutMs ?? DEFAULT_REMOTE_TIMEOUT_MS} ms`, retry: true };
-      return { reason: networkReason(err), retry: true };
-    }
-    if (status === 200) return answer(target, text, count);
-    const remoteError = parseError(text);
-    if (RETRY_STATUSES.has(status)) {
-      const waitMs = retryAfterMs(headers['retry-after']);
-      return { reason: `HTTP ${status}${remoteError ? `: ${remoteError.error}` : ''}`, retry: true, ...(waitMs !== undefined ? { waitMs } : {}) };
-    }
-    // The instances are the client's: an error about them is the client's to fix, so it goes back as the remote said it.
-    if (status >= 400 && status < 500 && remoteError && isCode(remoteError.code) && ERROR_CODES[remoteError.code].status === status && (status === 400 || status === 413)) {
-      const error = new MlError(remoteError.code, {});
-      error.message = remoteError.error;
-      return { error, remoteUp: true };
-    }
-    // Anything else (404: wrong model name, 500: the remote's model failed) is this node's failure, not the client's.
-    return { error: new MlError('REMOTE_UNAVAILABLE', { target, reason: `HTTP ${status}${remoteError ? `: ${remoteError.error}` : ''}` }), remoteUp: status < 500 };
+    return async ({ method, path, body }): Promise<Exchange | RetryAttempt> => {
+      try {
+        const res = await this.#pool(url.origin).request({
+          method,
+          path: `${url.pathname.replace(/\/+$/, '')}${path}`,
+          headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), [REQUEST_ID_HEADER]: requestId },
+          ...(body !== undefined ? { body } : {}),
+          signal,
+        });
+        return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+      } catch (err) {
+        // The budget ran out: no attempt after this one could start in time.
+        if (signal.aborted) return late;
+        return { reason: networkReason(err), retry: true };
+      }
+    };
+  }
+
+  #format(node: RemoteNode): WireFormat {
+    return node.protocol === 'v2' ? this.#oip : friendlyFormat;
   }
 
   #pool(origin: string): Pool {
@@ -157,46 +144,9 @@ export class RemoteClients {
   }
 }
 
-/** "http://pred:8080/v1/models/iris": the breaker's key and the metrics label. */
+/** "http://pred:8080/v1/models/iris" (or ".../v2/models/iris"): the breaker's key and the metrics label. */
 export function targetOf(node: RemoteNode): string {
-  return `${node.url.replace(/\/+$/, '')}${pathOf(node).replace(/\/predict$/, '')}`;
-}
-
-function pathOf(node: RemoteNode): string {
-  return node.model !== undefined ? `/v1/models/${encodeURIComponent(node.model)}/predict` : `/v1/services/${encodeURIComponent(node.service ?? '')}/predict`;
-}
-
-function answer(target: string, text: string, count: number): Attempt {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  const { predictions, labels } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { predictions?: unknown; labels?: unknown };
-  if (!Array.isArray(predictions) || predictions.length !== count) {
-    return { error: new MlError('REMOTE_UNAVAILABLE', { target, reason: `malformed answer: expected ${count} predictions` }), remoteUp: false };
-  }
-  const okLabels = Array.isArray(labels) && labels.length === count && labels.every((l) => typeof l === 'string');
-  return { value: { rows: predictions, ...(okLabels ? { labels } : {}) } };
-}
-
-/** Our `{"error", "code"}` body, or undefined for anything else (a proxy's HTML page). */
-function parseError(text: string): { error: string; code: string } | undefined {
-  try {
-    const body = JSON.parse(text) as unknown;
-    if (typeof body === 'object' && body !== null) {
-      const { error, code } = body as { error?: unknown; code?: unknown };
-      if (typeof error === 'string' && typeof code === 'string') return { error, code };
-    }
-  } catch {
-    // not JSON
-  }
-  return undefined;
-}
-
-function isCode(code: string): code is ErrorCode {
-  return Object.hasOwn(ERROR_CODES, code);
+  return (node.protocol === 'v2' ? new OipFormat() : friendlyFormat).target(node);
 }
 
 function networkReason(err: unknown): string {
