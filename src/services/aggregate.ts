@@ -11,6 +11,7 @@ export type BranchValues = readonly (readonly [name: string, value: NodeValue])[
  * - `max-confidence`: the row of the branch whose highest value is highest; `branch` extra names it.
  * - `vote`: the most voted class (a branch votes its label, else the argmax of an array row, else
  *   the scalar row); ties go to the branch listed first; `votes` extra counts the winner's votes.
+ * - `first-success`: the first branch's value; `branch` extra names it.
  * Throws a message (the caller names the service) when rows do not fit the mode.
  */
 export function aggregate(mode: Aggregate, branches: BranchValues, instances: number): NodeValue {
@@ -23,6 +24,11 @@ export function aggregate(mode: Aggregate, branches: BranchValues, instances: nu
       return maxConfidence(branches, instances);
     case 'vote':
       return vote(branches, instances);
+    case 'first-success': {
+      // parallel.ts answers with the first branch in time; given finished branches, the first listed.
+      const [name, value] = branches[0] ?? ['', { rows: [] }];
+      return { ...value, extras: { ...value.extras, branch: range(instances, () => name) } };
+    }
   }
 }
 

@@ -15,17 +15,17 @@ type Outcome = { readonly name: string; readonly path: string } & ({ readonly va
  */
 export async function runParallel(node: ParallelNode, instances: readonly unknown[], ctx: RunContext, run: RunNode): Promise<NodeValue> {
   const active = Object.entries(node.branches).filter(([, branch]) => branch.active !== false);
-  const outcomes = await Promise.all(
-    active.map(async ([name, branch]): Promise<Outcome> => {
-      const path = `${ctx.branchPath}${name}`;
-      try {
-        const work = run(branch, instances, { ...ctx, branchPath: `${path}/` });
-        return { name, path, value: await withTimeout(work, node.timeoutMs ?? 0, () => new MlError('BRANCH_TIMEOUT', { service: ctx.service, branch: path, timeoutMs: node.timeoutMs })) };
-      } catch (err) {
-        return { name, path, error: toMlError(err) };
-      }
-    }),
-  );
+  const pending = active.map(async ([name, branch]): Promise<Outcome> => {
+    const path = `${ctx.branchPath}${name}`;
+    try {
+      const work = run(branch, instances, { ...ctx, branchPath: `${path}/` });
+      return { name, path, value: await withTimeout(work, node.timeoutMs ?? 0, () => new MlError('BRANCH_TIMEOUT', { service: ctx.service, branch: path, timeoutMs: node.timeoutMs })) };
+    } catch (err) {
+      return { name, path, error: toMlError(err) };
+    }
+  });
+  if (node.aggregate === 'first-success') return firstSuccess(pending, ctx.service, instances.length);
+  const outcomes = await Promise.all(pending);
   const answered: [string, NodeValue][] = [];
   const failed: Record<string, string> = {};
   const errors: MlError[] = [];
@@ -40,6 +40,31 @@ export async function runParallel(node: ParallelNode, instances: readonly unknow
   const value = aggregateOrThrow(ctx.service, node.aggregate ?? 'all', answered, instances.length);
   const allFailures = mergeFailed([failed, ...answered.map(([, v]) => v.failed)]);
   return { ...value, ...(allFailures ? { failed: allFailures } : {}) };
+}
+
+/**
+ * The first branch to answer wins and answers at once (the others run on and are
+ * not waited for: their results are dropped); `branch` names the winner. Only
+ * when every branch fails does the request fail, as for the other aggregates.
+ */
+async function firstSuccess(pending: readonly Promise<Outcome>[], service: string, instances: number): Promise<NodeValue> {
+  const outcomes: Outcome[] = [];
+  const winner = await new Promise<{ name: string; value: NodeValue } | undefined>((resolve) => {
+    for (const p of pending) {
+      void p.then((o) => {
+        outcomes.push(o);
+        if ('value' in o) resolve({ name: o.name, value: o.value });
+        else if (outcomes.length === pending.length) resolve(undefined);
+      });
+    }
+  });
+  if (!winner) throw allFailed(outcomes.flatMap((o) => ('error' in o ? [o.error] : [])), outcomes, service);
+  if (winner.value.rows.length !== instances) {
+    throw new MlError('GRAPH_OUTPUT_INVALID', { service, node: 'parallel', reason: `branch "${winner.name}" answered ${winner.value.rows.length} rows for ${instances} instances` });
+  }
+  // Branches that failed before the winner are not reported: the answer is whole, not partial.
+  const { route: _route, ...value } = winner.value;
+  return { ...value, extras: { ...value.extras, branch: new Array<string>(instances).fill(winner.name) } };
 }
 
 /**

@@ -44,6 +44,8 @@ describe('service graphs over HTTP', () => {
           service('one-broken', parallel({ fast: model('sum'), broken: model('failing') })),
           service('all-broken', parallel({ broken: model('failing') })),
           service('nested', parallel({ inner: { type: 'service', service: 'one-broken' }, own: model('sum') })),
+          service('first', parallel({ slow: model('gated'), broken: model('failing'), fast: model('sum') }, { aggregate: 'first-success' })),
+          service('first-all-broken', parallel({ a: model('failing'), b: model('failing') }, { aggregate: 'first-success' })),
         ],
       },
     );
@@ -117,6 +119,24 @@ describe('service graphs over HTTP', () => {
     } finally {
       open();
     }
+  });
+
+  it('first-success: the first branch to answer wins at once, without waiting for the others', async () => {
+    let open!: () => void;
+    // The slow branch is held until after the answer: the answer cannot have waited for it.
+    globalThis.__mlpGate = new Promise<void>((resolve) => (open = resolve));
+    try {
+      const res = await call('first', [[1], [2]]);
+      expect(res.status).toBe(200);
+      expect(res.body.predictions).toEqual([1, 2]);
+      expect(res.body.branch).toEqual(['fast', 'fast']);
+      expect(res.body.partial).toBeUndefined();
+    } finally {
+      open();
+    }
+    const none = await call('first-all-broken', [[1]]);
+    expect(none.status).toBe(502);
+    expect(none.body.code).toBe('BRANCH_FAILED');
   });
 
   it('when the only branch times out: 504 BRANCH_TIMEOUT naming it', async () => {
