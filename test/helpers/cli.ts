@@ -23,10 +23,11 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
   });
 }
 
-/** Starts `mlpatterns serve …` and resolves with its URL once it prints that it is serving. */
-export function startCliServer(args: readonly string[], options: { cwd?: string } = {}): Promise<{ url: string; child: ChildProcessWithoutNullStreams; exited: Promise<number | null> }> {
+/** Starts `mlpatterns serve …` and resolves with its URL once it prints that it is serving. `env` adds to the inherited environment. */
+export function startCliServer(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ url: string; child: ChildProcessWithoutNullStreams; exited: Promise<number | null> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: options.cwd ?? REPO_ROOT });
+    const env = options.env === undefined ? undefined : { ...process.env, ...options.env };
+    const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: options.cwd ?? REPO_ROOT, ...(env ? { env } : {}) });
     const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
     let out = '';
     let err = '';
