@@ -17,6 +17,8 @@ export * from './registry/index.js';
 export { openArtifactStore, openMetadataStore } from './adapters/open-stores.js';
 export type { ArtifactStore } from './ports/artifact-store.js';
 export type { MetadataStore } from './ports/metadata-store.js';
+export type { JobError, JobRecord, JobResult, JobStatus, JobStore, JobStoreLimits, NewJob } from './ports/job-store.js';
+export { MemoryJobStore } from './adapters/memory/job-store.js';
 export { defineFunctionModel, loadFunctionModel } from './runtime/function/index.js';
 export { loadOnnxModel } from './runtime/onnx/index.js';
 export type { RunOptions, ServingFunction } from './runtime/serving-function.js';

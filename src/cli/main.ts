@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isMlError } from '../errors/ml-error.js';
+import { cacheCommand } from './commands/cache.js';
 import { modelsCommand } from './commands/models.js';
 import { predictCommand } from './commands/predict.js';
 import { serveCommand } from './commands/serve.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   serveCommand(program);
   modelsCommand(program);
   predictCommand(program);
+  cacheCommand(program);
   return program;
 }
 

@@ -55,6 +55,9 @@ export const ERROR_CODES = {
   BRANCH_TIMEOUT: { status: 504, message: 'Service "{service}": branch "{branch}" did not answer within {timeoutMs} ms' },
   REMOTE_UNAVAILABLE: { status: 503, message: 'Remote {target} is unavailable ({reason})' },
   GRAPH_OUTPUT_INVALID: { status: 500, message: 'Service "{service}": {node} cannot use its input: {reason}' },
+  JOB_NOT_FOUND: { status: 404, message: 'Job "{id}" not found (unknown, or finished longer ago than the store keeps jobs)' },
+  JOB_STORE_FULL: { status: 503, message: 'Too many unfinished jobs ({maxJobs}); retry later' },
+  CACHE_KEY_MISSING: { status: 400, message: 'Service "{service}": instance {instance} has no "{key}", the data id its cache ({node}) is keyed by' },
   // --- routes and server ---------------------------------------------------
   ROUTE_NOT_FOUND: { status: 404, message: 'No route {method} {url}' },
   UNAUTHORIZED: { status: 401, message: 'Missing or invalid admin token' },

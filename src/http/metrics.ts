@@ -93,6 +93,13 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly jobs = new Counter({
+    name: 'mlpatterns_jobs_total',
+    help: 'Background jobs (multistage slow stages) finished, by service and status (done, failed)',
+    labelNames: ['service', 'status'] as const,
+    registers: [this.registry],
+  });
+
   #readInFlight: () => Iterable<[model: string, inFlight: number]> = () => [];
 
   /** Read at scrape time (prom-client calls collect), so the request path pays nothing for it. */

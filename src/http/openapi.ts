@@ -93,13 +93,44 @@ export const openApiDocument = {
     '/v1/services/{name}/predict': {
       post: {
         tags: ['Services'],
-        summary: 'Run a service graph on a batch of instances (partial: true and failed name branches left out)',
+        summary: 'Run a service graph on a batch of instances (partial: true and failed name branches left out; job_id names a multistage job)',
         parameters: [nameParam],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { type: 'object', required: ['instances'] }, example: { instances: [[5.1, 3.5, 1.4, 0.2]] } } },
         },
         responses: { '200': { description: 'Predictions' }, ...errorResponses },
+      },
+    },
+    '/v1/jobs/{id}': {
+      get: {
+        tags: ['Services'],
+        summary: 'A job: the later answer of a multistage service (job_id of its predict answer)',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'The job; result when done, error when failed',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['id', 'status', 'service', 'created_at'],
+                  properties: {
+                    id: { type: 'string', format: 'uuid' },
+                    status: { type: 'string', enum: ['pending', 'running', 'done', 'failed'] },
+                    service: { type: 'string' },
+                    request_id: { type: 'string' },
+                    created_at: { type: 'string', format: 'date-time' },
+                    finished_at: { type: 'string', format: 'date-time' },
+                    result: { type: 'object', description: 'As a predict answer: predictions, labels?, keys?, extras' },
+                    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
       },
     },
     '/v1/models/{name}/metadata': {

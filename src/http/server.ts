@@ -8,6 +8,7 @@ import { installErrorHandling } from './error-handler.js';
 import { ServerMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, genRequestId } from './request-id.js';
 import { docsRoutes } from './routes/docs.js';
+import { jobRoutes } from './routes/jobs.js';
 import { oipRoutes } from './routes/oip.js';
 import { operationsRoutes } from './routes/operations.js';
 import { predictRoutes } from './routes/predict.js';
@@ -90,6 +91,7 @@ export async function buildServer(options: BuildServerOptions): Promise<MlServer
   operationsRoutes(app, ctx);
   predictRoutes(app, ctx);
   serviceRoutes(app, ctx);
+  jobRoutes(app, ctx);
   oipRoutes(app, ctx);
   await app.ready();
   return { app, metrics, beginShutdown: () => (shuttingDown = true) };

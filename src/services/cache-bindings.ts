@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { MemoryCache } from '../adapters/memory/cache.js';
 import { RedisCache } from '../adapters/redis/cache.js';
+import { SqliteCache } from '../adapters/sqlite/cache.js';
 import type { Cache } from '../ports/cache.js';
 import { canonicalJson } from './cache-key.js';
 import type { CacheNode, ServiceEntry, ServiceNode } from './schema.js';
@@ -8,6 +10,9 @@ import { walkGraph } from './validate-graph.js';
 export const DEFAULT_CACHE_TTL_MS = 60_000;
 export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** Where `store: sqlite` files go without a configured state directory (relative to the working directory). */
+export const DEFAULT_STATE_DIR = '.mlpatterns';
+export const DEFAULT_SQLITE_CACHE_FILE = 'cache.sqlite';
 
 /** What a cache node needs at request time, worked out once at start-up. */
 export interface CacheBinding {
@@ -28,18 +33,32 @@ export type CacheOpener = (node: CacheNode) => Cache;
 
 /**
  * The stores of every cache node of every service. Memory caches are one per
- * node (each has its own bound); Redis connections are one per URL, shared,
- * since keys already carry the node's identity.
+ * node (each has its own bound); Redis connections are one per URL and SQLite
+ * files one per path, shared, since keys already carry the node's identity.
+ * `stateDir` is where SQLite cache files are resolved (the config's storage.stateDir).
  */
-export function bindCaches(entries: readonly ServiceEntry[], open?: CacheOpener): { bindings: Map<CacheNode, CacheBinding>; close: () => Promise<void> } {
+export function bindCaches(
+  entries: readonly ServiceEntry[],
+  open?: CacheOpener,
+  stateDir: string = DEFAULT_STATE_DIR,
+): { bindings: Map<CacheNode, CacheBinding>; close: () => Promise<void> } {
   const opened: Cache[] = [];
-  const redis = new Map<string, Cache>();
-  const openDefault: CacheOpener = (node) => {
-    if (node.store !== 'redis') return new MemoryCache({ maxEntries: node.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES });
-    const url = node.url ?? DEFAULT_REDIS_URL;
-    let cache = redis.get(url);
-    if (!cache) redis.set(url, (cache = new RedisCache({ url })));
+  const shared = new Map<string, Cache>();
+  const once = (id: string, make: () => Cache): Cache => {
+    let cache = shared.get(id);
+    if (!cache) shared.set(id, (cache = make()));
     return cache;
+  };
+  const openDefault: CacheOpener = (node) => {
+    if (node.store === 'redis') {
+      const url = node.url ?? DEFAULT_REDIS_URL;
+      return once(`redis:${url}`, () => new RedisCache({ url }));
+    }
+    if (node.store === 'sqlite') {
+      const file = sqliteCachePath(node, stateDir);
+      return once(`sqlite:${file}`, () => new SqliteCache({ path: file }));
+    }
+    return new MemoryCache({ maxEntries: node.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES });
   };
   const byName = new Map(entries.map((e) => [e.name, e]));
   const bindings = new Map<CacheNode, CacheBinding>();
@@ -60,6 +79,11 @@ export function bindCaches(entries: readonly ServiceEntry[], open?: CacheOpener)
     });
   }
   return { bindings, close: async () => void (await Promise.all(opened.map((c) => c.close()))) };
+}
+
+/** The file of a `store: sqlite` node: `path` (relative to the state directory), else `<stateDir>/cache.sqlite`. */
+export function sqliteCachePath(node: CacheNode, stateDir: string = DEFAULT_STATE_DIR): string {
+  return path.resolve(stateDir, node.path ?? DEFAULT_SQLITE_CACHE_FILE);
 }
 
 function modelsUnder(root: ServiceNode, byName: ReadonlyMap<string, ServiceEntry>): string[] {

@@ -6,3 +6,6 @@ export type { CacheEvent, ModelCall, ModelRunner, RequestAttributes } from './ru
 export type { Aggregate, BreakerOptions, CacheNode, CacheStore, ConditionNode, ConditionRule, ConditionValue, RuleWhen, ModelNode, ParallelNode, PipelineNode, RemoteNode, ServiceEntry, ServiceNode, ServiceRefNode, ThresholdNode } from './schema.js';
 export { ServiceRepository, type RunServiceOptions } from './service-repository.js';
 export type { RemoteEvent, BreakerState } from './remote/index.js';
+export { multistage } from './builders.js';
+export type { MultistageNode } from './schema.js';
+export type { JobEvent, JobLauncher } from './background-jobs.js';

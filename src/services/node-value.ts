@@ -23,6 +23,11 @@ export interface NodeValue {
    * through parallel aggregation or cache hits.
    */
   readonly route?: string;
+  /**
+   * The job a `multistage` node started: its slow stage's answer arrives later
+   * under this id (`GET /v1/jobs/{id}`). The outermost multistage's wins.
+   */
+  readonly job?: { readonly id: string };
 }
 
 /** The failures of several values, merged (undefined when none). */

@@ -1,3 +1,4 @@
+import type { JobLauncher } from './background-jobs.js';
 import type { NodeValue } from './node-value.js';
 import type { CacheBinding } from './cache-bindings.js';
 import type { CacheNode, RemoteNode, ServiceNode } from './schema.js';
@@ -71,4 +72,10 @@ export interface RunContext {
   readonly previous?: NodeValue;
   /** The clock of `hour` rules (injected by tests). @default () => new Date() */
   readonly now?: () => Date;
+  /**
+   * Starts the background jobs of `multistage` nodes for this request (bound to
+   * its service, request id and keys by ServiceRepository). Absent inside a slow
+   * stage, where a multistage node answers with its slow stage directly.
+   */
+  readonly jobs?: JobLauncher;
 }

@@ -31,7 +31,7 @@ export interface PipelineNode extends NodeCommon {
   readonly steps: readonly ServiceNode[];
 }
 
-export const AGGREGATES = ['all', 'mean', 'max-confidence', 'vote'] as const;
+export const AGGREGATES = ['all', 'mean', 'max-confidence', 'vote', 'first-success'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 
 /** Horizontal fan-out: every branch gets the same instances, concurrently. */
@@ -60,13 +60,15 @@ export interface ServiceRefNode extends NodeCommon {
   readonly service: string;
 }
 
-export const CACHE_STORES = ['memory', 'redis'] as const;
+export const CACHE_STORES = ['memory', 'redis', 'sqlite'] as const;
 export type CacheStore = (typeof CACHE_STORES)[number];
 
 /**
  * Prediction cache: answers an instance seen before (same node, same model
  * versions, same instance) without running `input`. Only complete answers are
  * stored (a partial parallel answer is not), and writes never delay the response.
+ * With `key`, a data cache: entries are keyed by a data id field of the instance
+ * (e.g. fetched, preprocessed features by image id) instead of the whole instance.
  */
 export interface CacheNode extends NodeCommon {
   readonly type: 'cache';
@@ -79,6 +81,13 @@ export interface CacheNode extends NodeCommon {
   readonly store?: CacheStore;
   /** Redis server of `store: redis`. @default "redis://127.0.0.1:6379" @example "${REDIS_URL:-redis://127.0.0.1:6379}" */
   readonly url?: string;
+  /**
+   * Data cache: the dot path of the instance field that identifies the data (`id`, `image.id`);
+   * entries are keyed by its value, not by the whole instance. An instance without it is refused (400).
+   */
+  readonly key?: string;
+  /** File of `store: sqlite`; relative paths are relative to the state directory. @default "<stateDir>/cache.sqlite" */
+  readonly path?: string;
 }
 
 /** A value a rule compares with a header or field; compared as strings, so `5` and `"5"` match alike. */
@@ -128,10 +137,19 @@ export interface BreakerOptions {
   readonly resetMs?: number;
 }
 
+/** `mlpatterns`: our friendly JSON (/v1); `v2`: the Open Inference Protocol (KServe v2 / Triton REST, JSON). */
+export const REMOTE_PROTOCOLS = ['mlpatterns', 'v2'] as const;
+export type RemoteProtocol = (typeof REMOTE_PROTOCOLS)[number];
+/** The tensor datatypes a `v2` remote node can send (the instances are JSON numbers). */
+export const REMOTE_DATATYPES = ['FP32', 'FP64', 'INT64', 'INT32'] as const;
+export type RemoteDatatype = (typeof REMOTE_DATATYPES)[number];
+
 /**
- * A model or service of another mlpatterns server, over its friendly JSON API
- * (`POST {url}/v1/models/{model}/predict` or `/v1/services/{service}/predict`).
- * Exactly one of `model` and `service`.
+ * A model or service of another server. `protocol: mlpatterns` (the default) calls
+ * another mlpatterns server's friendly JSON API (`POST {url}/v1/models/{model}/predict`
+ * or `/v1/services/{service}/predict`), exactly one of `model` and `service`;
+ * `protocol: v2` calls any Open Inference Protocol server
+ * (`POST {url}/v2/models/{model}[/versions/{version}]/infer`), `model` only.
  */
 export interface RemoteNode extends NodeCommon {
   readonly type: 'remote';
@@ -139,6 +157,18 @@ export interface RemoteNode extends NodeCommon {
   readonly url: string;
   readonly model?: string;
   readonly service?: string;
+  /** Wire format. @default "mlpatterns" */
+  readonly protocol?: RemoteProtocol;
+  /** v2 only: the model version to call. @default the server's choice */
+  readonly version?: string;
+  /** v2 only: the input tensor's name. @default the first input of `GET /v2/models/{model}` */
+  readonly input?: string;
+  /** v2 only: the input tensor's datatype. @default the metadata's when `input` is not given, else FP32 */
+  readonly datatype?: RemoteDatatype;
+  /** v2 only: the output tensor that gives the rows. @default the answer's first output */
+  readonly output?: string;
+  /** v2 only: a BYTES output whose strings become the node's labels. */
+  readonly labelOutput?: string;
   /** Budget of the whole call, retries and their waits included. @default 1000 */
   readonly timeoutMs?: number;
   /** Extra attempts after a network error or a 502/503/504. @default 2 */
@@ -254,10 +284,13 @@ export const serviceNodeSchema: z.ZodType<ServiceNode> = z.lazy(() =>
           maxEntries: z.number().int().min(1).optional(),
           store: z.enum(CACHE_STORES).optional(),
           url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+          key: z.string().regex(DOT_PATH, 'must be a dot path such as "id" or "image.id"').optional(),
+          path: z.string().min(1).optional(),
           active,
         })
         .strict()
-        .refine((c) => c.url === undefined || c.store === 'redis', { message: '"url" needs store: redis', path: ['url'] }),
+        .refine((c) => c.url === undefined || c.store === 'redis', { message: '"url" needs store: redis', path: ['url'] })
+        .refine((c) => c.path === undefined || c.store === 'sqlite', { message: '"path" needs store: sqlite', path: ['path'] }),
       conditionSchema(serviceNodeSchema),
       remoteSchema(),
       mapSchema(),
@@ -333,6 +366,8 @@ function mapSchema() {
     });
 }
 
+const V2_ONLY = ['version', 'input', 'datatype', 'output', 'labelOutput'] as const;
+
 /** Checked here, at start-up, so a typo in a URL is a config error rather than a 503 on every request. */
 function remoteSchema() {
   const name = z.string().regex(NAME, 'use letters, digits, ".", "_" and "-"');
@@ -342,6 +377,13 @@ function remoteSchema() {
       url: z.string().refine(isHttpUrl, 'must be an http:// or https:// URL without query or fragment'),
       model: name.optional(),
       service: name.optional(),
+      protocol: z.enum(REMOTE_PROTOCOLS).optional(),
+      // `version: 1` in YAML is a number; the URL wants its text.
+      version: z.union([name, z.number().int().min(0).transform(String)]).optional(),
+      input: z.string().min(1).optional(),
+      datatype: z.enum(REMOTE_DATATYPES).optional(),
+      output: z.string().min(1).optional(),
+      labelOutput: z.string().min(1).optional(),
       timeoutMs: z.number().int().min(1).optional(),
       retries: z.number().int().min(0).max(10).optional(),
       backoffMs: z.number().int().min(0).optional(),
@@ -352,7 +394,15 @@ function remoteSchema() {
       active,
     })
     .strict()
-    .refine((r) => (r.model === undefined) !== (r.service === undefined), { message: 'give exactly one of "model" and "service"', path: ['model'] });
+    .refine((r) => (r.model === undefined) !== (r.service === undefined), { message: 'give exactly one of "model" and "service"', path: ['model'] })
+    .refine((r) => r.protocol !== 'v2' || r.service === undefined, {
+      message: 'protocol v2 (Open Inference Protocol) calls models only: give "model", not "service"',
+      path: ['service'],
+    })
+    .refine((r) => r.protocol === 'v2' || V2_ONLY.every((key) => r[key] === undefined), {
+      message: `${V2_ONLY.map((k) => `"${k}"`).join(', ')} need protocol: v2`,
+      path: ['protocol'],
+    });
 }
 
 function isHttpUrl(value: string): boolean {

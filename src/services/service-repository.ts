@@ -53,6 +53,7 @@ export class ServiceRepository {
   #caches: ReadonlyMap<CacheNode, CacheBinding>;
   #closeCaches: () => Promise<void>;
   readonly #openCache: CacheOpener | undefined;
+  readonly #stateDir: string | undefined;
   readonly #onCache: ((event: CacheEvent) => void) | undefined;
   readonly #now: (() => Date) | undefined;
   readonly #remotes: RemoteClients;
@@ -67,6 +68,7 @@ export class ServiceRepository {
     this.#caches = bindings;
     this.#closeCaches = close;
     this.#openCache = options.openCache;
+    this.#stateDir = options.stateDir;
     this.#onCache = options.onCache;
     this.#now = options.now;
     // Pools connect on first use, like the caches: no I/O here.
@@ -105,7 +107,7 @@ export class ServiceRepository {
    * anyway); remote pools and breakers are kept. Validate the entries first.
    */
   async replace(entries: readonly ServiceEntry[]): Promise<void> {
-    const { bindings, close } = bindCaches(entries, this.#openCache);
+    const { bindings, close } = bindCaches(entries, this.#openCache, this.#stateDir);
     const closeOld = this.#closeCaches;
     this.#entries = new Map(entries.map((e) => [e.name, e]));
     this.#caches = bindings;
@@ -117,6 +119,10 @@ export class ServiceRepository {
     const entry = this.#entries.get(name);
     if (!entry) throw new MlError('SERVICE_NOT_FOUND', { name });
     return entry;
+  }
+
+  has(name: string): boolean {
+    return this.#entries.has(name);
   }
 
   names(): string[] {

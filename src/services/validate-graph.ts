@@ -48,6 +48,8 @@ export function graphProblems(services: readonly ServiceEntry[], modelNames: Rea
   services.forEach((s, i) => {
     if (byName.has(s.name)) problems.push({ path: ['services', i, 'name'], message: `duplicate service name "${s.name}"` });
     else byName.set(s.name, s);
+    // Services are also served as Open Inference Protocol models (/v2/models/{name}): one namespace.
+    if (modelNames.has(s.name)) problems.push({ path: ['services', i, 'name'], message: `"${s.name}" is already a model's name (services are also served under /v2/models/{name})` });
   });
   services.forEach((s, i) => {
     const root = ['services', i, 'graph'];
@@ -61,6 +63,9 @@ export function graphProblems(services: readonly ServiceEntry[], modelNames: Rea
       }
       if (node.type === 'service' && !byName.has(node.service)) {
         problems.push({ path: [...path, 'service'], message: `unknown service "${node.service}"` });
+      }
+      if (node.type === 'multistage' && node.fast.active === false) {
+        problems.push({ path: [...path, 'fast', 'active'], message: 'the fast stage of a multistage cannot be switched off (switch off slow to serve fast alone)' });
       }
       if (node.type === 'condition' && node.default.active === false) {
         problems.push({ path: [...path, 'default', 'active'], message: 'the default route of a condition cannot be switched off' });

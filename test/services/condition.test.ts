@@ -129,7 +129,7 @@ describe('condition: config', () => {
       models: MODELS,
       services: [
         {
-          name: 'c',
+          name: 'tiered',
           graph: {
             type: 'condition',
             rules: [
@@ -174,12 +174,12 @@ describe('condition: config', () => {
   });
 
   it('the builder gives the object the YAML parses to', () => {
-    const built = service('c', condition([{ when: { header: { 'x-tier': 'gold' }, hour: [22, 6] }, then: model('a'), timeoutMs: 100 }], model('b'), { defaultTimeoutMs: 50 }));
+    const built = service('tiered', condition([{ when: { header: { 'x-tier': 'gold' }, hour: [22, 6] }, then: model('a'), timeoutMs: 100 }], model('b'), { defaultTimeoutMs: 50 }));
     const parsed = resolveConfig({
       models: MODELS,
       services: [
         {
-          name: 'c',
+          name: 'tiered',
           graph: {
             type: 'condition',
             rules: [{ when: { header: { 'x-tier': 'gold' }, hour: [22, 6] }, then: { type: 'model', model: 'a' }, timeoutMs: 100 }],

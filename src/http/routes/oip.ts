@@ -10,6 +10,8 @@ import { toOipDatatype } from '../../tensor/dtype.js';
 import type { TensorSpec } from '../../tensor/tensor.js';
 import type { ServerContext } from '../context.js';
 import { observed, shedEarly } from '../observe.js';
+import { inferService, SERVICE_VERSION, serviceMetadata } from './oip-services.js';
+import { observedRunner } from './services.js';
 
 type ModelParams = { Params: { name: string; version?: string } };
 
@@ -25,7 +27,18 @@ export function oipRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return reply.status(ready ? 200 : 503).send({ ready });
   });
 
+  // A name that is not a model may be a service: a whole graph callable by OIP clients.
+  const isService = (params: ModelParams['Params']): boolean => !ctx.repository.has(params.name) && ctx.services.has(params.name);
+  const serviceVersion = (params: ModelParams['Params']): void => {
+    if (params.version !== undefined && params.version !== SERVICE_VERSION) throw new MlError('VERSION_NOT_FOUND', { name: params.name, version: params.version });
+  };
+  const runModel = observedRunner(ctx);
+
   const metadata = async (req: FastifyRequest<ModelParams>) => {
+    if (isService(req.params)) {
+      serviceVersion(req.params);
+      return serviceMetadata(req.params.name);
+    }
     const model = versionOf(ctx.repository.get(req.params.name).current, req.params);
     const sig = model.signatures[model.defaultSignature];
     return {
@@ -41,6 +54,11 @@ export function oipRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   // tritonclient's is_model_ready looks at the status only, so not ready must not be a 200.
   const ready = async (req: FastifyRequest<ModelParams>, reply: FastifyReply) => {
+    if (isService(req.params)) {
+      serviceVersion(req.params);
+      const isReady = !ctx.isShuttingDown() && ctx.services.modelsOf(req.params.name).every((m) => ctx.repository.has(m));
+      return reply.status(isReady ? 200 : 503).send({ name: req.params.name, ready: isReady });
+    }
     const model = versionOf(ctx.repository.get(req.params.name).current, req.params);
     const isReady = !ctx.isShuttingDown();
     return reply.status(isReady ? 200 : 503).send({ name: model.name, ready: isReady });
@@ -48,7 +66,14 @@ export function oipRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<ModelParams>('/v2/models/:name/ready', ready);
   app.get<ModelParams>('/v2/models/:name/versions/:version/ready', ready);
 
-  const infer = (req: FastifyRequest<ModelParams>, reply: FastifyReply) =>
+  const infer = (req: FastifyRequest<ModelParams>, reply: FastifyReply) => {
+    if (isService(req.params)) {
+      serviceVersion(req.params);
+      return inferService(ctx, runModel, req.params.name, decodeBody(req), req, reply);
+    }
+    return inferModel(req, reply);
+  };
+  const inferModel = (req: FastifyRequest<ModelParams>, reply: FastifyReply) =>
     observed(ctx, 'v2', req.params.name, async (lease, call) => {
       const model = versionOf(lease.model, req.params);
       const inferReq = decodeBody(req);

@@ -39,7 +39,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const name = req.params.name;
     services.get(name); // 404 before the body is looked at
     const request = decodePredictRequest(req.body);
-    const value = await services.run(name, request.instances, { requestId: req.id, runModel, request: requestAttributes(req.headers, req.body) });
+    const value = await services.run(name, request.instances, { requestId: req.id, runModel, request: requestAttributes(req.headers, req.body), keys: request.keys });
     return {
       predictions: value.rows,
       ...(value.labels ? { labels: value.labels } : {}),
@@ -49,12 +49,13 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
       request_id: req.id,
       ...(value.route !== undefined ? { route: value.route } : {}),
       ...(value.failed ? { partial: true, failed: value.failed } : {}),
+      ...(value.job ? { job_id: value.job.id } : {}),
     };
   });
 }
 
 /** Model calls from a graph count in the per-model metrics under protocol "service", with the model's own limits. */
-function observedRunner(ctx: ServerContext): ModelRunner {
+export function observedRunner(ctx: ServerContext): ModelRunner {
   const run = (call: Parameters<ModelRunner>[0]) =>
     observed(ctx, 'service', call.model, async (lease, cc) => {
       const res = await predict(lease.model, modelBody(call), call.requestId, cc.deadline);
