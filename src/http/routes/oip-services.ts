@@ -4,6 +4,7 @@ import { encodeBinaryInferResponse } from '../../protocol/oip-binary.js';
 import { encodeInferResponse, type InferRequest } from '../../protocol/oip-json.js';
 import { toJsonData } from '../../protocol/convert.js';
 import { wantsBinaryOutputs } from '../../protocol/oip-types.js';
+import { requestAttributes } from '../../services/condition.js';
 import type { NodeValue } from '../../services/node-value.js';
 import type { ModelRunner } from '../../services/run-context.js';
 import type { NamedTensors, Tensor } from '../../tensor/tensor.js';
@@ -39,7 +40,9 @@ export async function inferService(ctx: ServerContext, runModel: ModelRunner, na
   if (!first || inputs.length > 1) {
     throw new MlError('INVALID_REQUEST', { reason: `service "${name}" takes exactly one input tensor (its rows are the instances), got ${inputs.length}` });
   }
-  const value = await ctx.services.run(name, instancesOf(first[1], first[0]), { requestId: req.id, runModel });
+  // Header rules of condition nodes work as on /v1; OIP has no body fields beside the tensors.
+  const request = requestAttributes(req.headers, undefined);
+  const value = await ctx.services.run(name, instancesOf(first[1], first[0]), { requestId: req.id, runModel, request });
   const outputs = outputTensors(value);
   const available = Object.keys(outputs);
   const order = inferReq.requestedOutputs ?? available;
