@@ -2,12 +2,13 @@
 import { join } from 'node:path';
 import { FOREIGN_CPU_NOTICE, cpuSnapshot, foreignCores } from './cpu-usage.js';
 import type { LoadJob, LoadResult } from './load-protocol.js';
-import type { Measurement, Outcome } from './measurements.js';
+import { StepSkipped, type Measurement, type Outcome } from './measurements.js';
 import { BENCH_DIR } from './paths.js';
 import { processTree } from './proc.js';
 import type { Progress } from './progress.js';
 import type { RawJob, RawResult } from './raw-ort-protocol.js';
 import { isAlive, startServer, stopServer, supportedServeFlags, type RunningServer } from './server.js';
+import { writeGraphConfig } from './service-graph-config.js';
 import { serverSpec, type ServerKey } from './server-specs.js';
 import type { Settings } from './settings.js';
 import type { Step } from './steps.js';
@@ -28,6 +29,8 @@ function summaryLine(m: Measurement): string {
       const batch = m.meanBatchRows === null ? '' : `, ${m.meanBatchRows.toFixed(1)} rows per execution`;
       return `${Math.round(m.result.reqPerS)} req/s, p50 ${msOf(m.result.ok.p50Us)} ms, p99 ${msOf(m.result.ok.p99Us)} ms, ${m.result.non2xx + m.result.networkErrors} errors${batch}`;
     }
+    case 'group':
+      return m.members.map((x) => `${x.id} p50 ${msOf(x.measurement.result.ok.p50Us)} ms`).join(', ');
     case 'raw-latency':
       return `median ${Math.round(m.result.medianUs)} µs, p99 ${Math.round(m.result.p99Us)} µs over ${m.result.runs} runs`;
     case 'raw-throughput':
@@ -51,6 +54,7 @@ export async function runSteps(settings: Settings, steps: readonly Step[], progr
   const supported = supportedServeFlags();
   const wide = writeWideMlp(tmp);
   progress.info(`wide MLP ${WIDE_WIDTHS.join('→')} written (${(wide.bytes / 2 ** 20).toFixed(1)} MiB, ${wide.parameters} parameters)`);
+  const graphConfig = writeGraphConfig(tmp);
   const load = WorkerProcess.start<LoadJob, LoadResult>(join(BENCH_DIR, 'load-worker.ts'));
   const raw = WorkerProcess.start<RawJob, RawResult>(join(BENCH_DIR, 'raw-ort-worker.ts'));
   const outcomes = new Map<string, Outcome>();
@@ -78,7 +82,7 @@ export async function runSteps(settings: Settings, steps: readonly Step[], progr
             continue;
           }
           if (current === undefined) {
-            const spec = serverSpec(key, wide.file, supported);
+            const spec = serverSpec(key, wide.file, supported, graphConfig);
             if ('missing' in spec) {
               const skipped = { status: 'skipped', reason: `server lacks flag ${spec.missing.join(', ')}` } as const;
               unusable.set(key, skipped);
@@ -106,8 +110,9 @@ export async function runSteps(settings: Settings, steps: readonly Step[], progr
         const disturbed = foreignCpuCores !== null && foreignCpuCores >= FOREIGN_CPU_NOTICE;
         progress.note(summaryLine(measurement) + (disturbed ? ` [other processes used ${foreignCpuCores.toFixed(2)} cores]` : ''));
       } catch (err) {
-        outcomes.set(step.id, { status: 'failed', reason: errorText(err) });
-        progress.note(`failed: ${errorText(err)}`);
+        const status = err instanceof StepSkipped ? 'skipped' : 'failed';
+        outcomes.set(step.id, { status, reason: errorText(err) });
+        progress.note(`${status}: ${errorText(err)}`);
       }
     }
   } finally {

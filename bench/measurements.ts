@@ -2,6 +2,7 @@ import type { ClosedLoopResult, OpenLoopResult } from './load-protocol.js';
 import type { RawLatencyResult, RawThroughputResult } from './raw-ort-protocol.js';
 import type { RssTrace } from './rss.js';
 import type { ServerCpu } from './server-cpu.js';
+import type { CacheCounts } from './service-graph-probes.js';
 
 /** A closed-loop HTTP run (the reported repetition: the one with the median req/s). */
 export interface ClosedMeasurement {
@@ -14,6 +15,8 @@ export interface ClosedMeasurement {
   readonly repeatsReqPerS: readonly number[];
   /** Mean rows per model execution over the step, from the server's /metrics (null: no batcher series). */
   readonly meanBatchRows: number | null;
+  /** Cache lookups the server counted over the step (warm-up included), for steps through a cache node. */
+  readonly cache?: CacheCounts;
 }
 
 export interface RawLatencyMeasurement {
@@ -42,7 +45,26 @@ export interface OverloadMeasurement {
   readonly aliveAfter: boolean;
 }
 
-export type Measurement = ClosedMeasurement | RawLatencyMeasurement | RawThroughputMeasurement | OverloadMeasurement;
+/** One request of an interleaved group: the slice with its median p50 stands for it. */
+export interface GroupMember {
+  readonly id: string;
+  readonly title: string;
+  readonly measurement: ClosedMeasurement;
+  /** p50 of every slice, in run order. */
+  readonly sliceP50sUs: readonly number[];
+}
+
+/**
+ * Several requests measured in turns of short slices (A, B, C, B, C, A, …) on
+ * one server, so that a change on the machine during the step touches all of
+ * them alike: what the difference targets need.
+ */
+export interface GroupMeasurement {
+  readonly kind: 'group';
+  readonly members: readonly GroupMember[];
+}
+
+export type Measurement = ClosedMeasurement | RawLatencyMeasurement | RawThroughputMeasurement | OverloadMeasurement | GroupMeasurement;
 
 export type Outcome =
   | {
@@ -52,6 +74,9 @@ export type Outcome =
       readonly foreignCpuCores: number | null;
     }
   | { readonly status: 'skipped' | 'failed'; readonly reason: string };
+
+/** Thrown by a step that cannot run here (e.g. Redis is not reachable): recorded as skipped, with its message as the reason. */
+export class StepSkipped extends Error {}
 
 /** Outcomes by step id, in the order the steps ran. */
 export type Outcomes = ReadonlyMap<string, Outcome>;

@@ -1,5 +1,5 @@
 import { FOREIGN_CPU_NOTICE } from './cpu-usage.js';
-import type { Outcomes } from './measurements.js';
+import type { ClosedMeasurement, Outcomes } from './measurements.js';
 import type { Step } from './steps.js';
 import type { TargetResult } from './targets.js';
 
@@ -20,6 +20,20 @@ export interface TableRow {
 const blank = { reqPerS: null, rowsPerS: null, p50Ms: null, p99Ms: null, errors: null };
 const toMs = (us: number): number => us / 1000;
 
+function closedRow(base: Pick<TableRow, 'id' | 'scenario' | 'concurrency'>, m: ClosedMeasurement): TableRow {
+  const r = m.result;
+  return {
+    ...base,
+    reqPerS: r.reqPerS,
+    rowsPerS: r.reqPerS * m.rowsPerRequest,
+    p50Ms: toMs(r.ok.p50Us),
+    p99Ms: toMs(r.ok.p99Us),
+    errors: r.non2xx + r.networkErrors,
+    ...(m.meanBatchRows !== null ? { note: `server: ${m.meanBatchRows.toFixed(1)} rows per execution` } : {}),
+    ...(m.cache !== undefined ? { note: `server cache: ${m.cache.hit} hits, ${m.cache.miss} misses, ${m.cache.error} errors` } : {}),
+  };
+}
+
 /** Rows for each step: one, or several for the raw throughput sweep and the overload run. */
 export function tableRows(steps: readonly Step[], outcomes: Outcomes): TableRow[] {
   const rows: TableRow[] = [];
@@ -34,19 +48,16 @@ export function tableRows(steps: readonly Step[], outcomes: Outcomes): TableRow[
     const m = outcome.measurement;
     const first = rows.length;
     switch (m.kind) {
-      case 'closed': {
-        const r = m.result;
-        rows.push({
-          ...base,
-          reqPerS: r.reqPerS,
-          rowsPerS: r.reqPerS * m.rowsPerRequest,
-          p50Ms: toMs(r.ok.p50Us),
-          p99Ms: toMs(r.ok.p99Us),
-          errors: r.non2xx + r.networkErrors,
-          ...(m.meanBatchRows !== null ? { note: `server: ${m.meanBatchRows.toFixed(1)} rows per execution` } : {}),
-        });
+      case 'closed':
+        rows.push(closedRow(base, m));
         break;
-      }
+      case 'group':
+        for (const x of m.members) {
+          const slices = `median of ${x.sliceP50sUs.length} interleaved slices (p50 ${Math.min(...x.sliceP50sUs)}–${Math.max(...x.sliceP50sUs)} µs)`;
+          const row = closedRow({ ...base, id: x.id, scenario: x.title }, x.measurement);
+          rows.push({ ...row, note: [slices, row.note].filter(Boolean).join('; ') });
+        }
+        break;
       case 'raw-latency':
         rows.push({
           ...base,
@@ -149,7 +160,7 @@ export function targetsTable(targets: readonly TargetResult[]): string {
   const lines = ['| target | measured | result | detail |', '|---|---:|---|---|'];
   for (const t of targets) {
     const disturbed = t.disturbedBy === undefined ? '' : ` (unreliable: others used ${t.disturbedBy.toFixed(2)} cores)`;
-    const verdict = (t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'FAIL') + disturbed;
+    const verdict = (t.pass === null ? (t.skipped === true ? 'SKIPPED' : 'n/a') : t.pass ? 'PASS' : 'FAIL') + disturbed;
     lines.push(`| ${t.target} | ${t.measured} | ${verdict} | ${t.note ?? ''} |`);
   }
   return lines.join('\n');

@@ -80,6 +80,7 @@ async function main(): Promise<number> {
     models: {
       tiny: { path: IRIS_PACKAGE, input: 'features [-1, 4] float32' },
       wide: { widths: WIDE_WIDTHS, input: 'features [-1, 256] float32', seeded: true },
+      graph: { config: 'written by bench/service-graph-config.ts', iris: IRIS_PACKAGE, chainB: '3 → 8 relu → 2 regression MLP, seeded' },
     },
     serverFlags: run.serverFlags,
     serverProcesses: run.serverProcesses,

@@ -4,7 +4,7 @@ import { missingFlags, type ServerSpec } from './server.js';
 import { BATCH_MAX_DELAY_US, BATCH_MAX_ROWS, OVERLOAD_MAX_IN_FLIGHT } from './settings.js';
 
 /** The server configurations the steps run against. */
-export type ServerKey = 'tiny' | 'wide-off' | 'wide-on' | 'overload';
+export type ServerKey = 'tiny' | 'wide-off' | 'wide-on' | 'overload' | 'graph';
 
 const BATCHING_ON = ['--max-batch-size', String(BATCH_MAX_ROWS), '--max-batch-delay-us', String(BATCH_MAX_DELAY_US)];
 
@@ -14,7 +14,7 @@ export type SpecOrMissing = { readonly spec: ServerSpec } | { readonly missing: 
  * The `serve` command line of each configuration. A configuration needing a
  * flag the built CLI lacks comes back as `missing`, and its steps are skipped.
  */
-export function serverSpec(key: ServerKey, wideModel: string, supported: ReadonlySet<string>): SpecOrMissing {
+export function serverSpec(key: ServerKey, wideModel: string, supported: ReadonlySet<string>, graphConfig: string): SpecOrMissing {
   const check = (label: string, model: string, name: string, flags: string[]): SpecOrMissing => {
     const missing = missingFlags(flags, supported);
     return missing.length > 0 ? { missing } : { spec: { label, model, name, flags } };
@@ -34,5 +34,8 @@ export function serverSpec(key: ServerKey, wideModel: string, supported: Readonl
         '--max-in-flight', String(OVERLOAD_MAX_IN_FLIGHT),
         '--max-queue', String(OVERLOAD_MAX_IN_FLIGHT),
       ]);
+    case 'graph':
+      // Every service-graph scenario on one server, with the defaults (batching on, delay 0; iris inline).
+      return { spec: { label: 'service graphs', model: '', name: '', config: graphConfig, flags: [] } };
   }
 }

@@ -5,8 +5,10 @@ import { CLI, ROOT } from './paths.js';
 export interface ServerSpec {
   /** For progress lines and errors. */
   readonly label: string;
+  /** Served as `--model <model> --name <name>`, or from a config file (models and services) when `config` is given. */
   readonly model: string;
   readonly name: string;
+  readonly config?: string;
   /** Extra `serve` flags, e.g. ['--max-batch-size', '64']. */
   readonly flags: readonly string[];
 }
@@ -44,8 +46,7 @@ export function missingFlags(args: readonly string[], supported: ReadonlySet<str
 export async function startServer(spec: ServerSpec, stateDir: string, timeoutMs = 60_000): Promise<RunningServer> {
   const args = [
     CLI, 'serve',
-    '--model', spec.model,
-    '--name', spec.name,
+    ...(spec.config !== undefined ? [spec.config] : ['--model', spec.model, '--name', spec.name]),
     '--host', '127.0.0.1',
     '--port', '0',
     '--log-level', 'silent',

@@ -20,6 +20,9 @@ export interface Settings {
   readonly overloadS: number;
   /** Longest wait for overload answers still outstanding once sending stops. */
   readonly overloadDrainS: number;
+  /** Per service-graph step (c=1 latency): warm-up, then `repeats` runs of graphDurationS. */
+  readonly graphWarmupS: number;
+  readonly graphDurationS: number;
 }
 
 export const TINY_CONCURRENCY = 32;
@@ -49,14 +52,14 @@ export const OVERLOAD_GENERATOR_CORES = 0.5;
 export const BATCH_MAX_ROWS = 64;
 export const BATCH_MAX_DELAY_US = 500;
 
-const FULL = { warmupS: 2, durationS: 5, repeats: 3, rawTinyRuns: 20_000, rawSecondsPerSize: 2, overloadS: 10, overloadDrainS: 10 };
+const FULL = { warmupS: 2, durationS: 5, repeats: 3, rawTinyRuns: 20_000, rawSecondsPerSize: 2, overloadS: 10, overloadDrainS: 10, graphWarmupS: 1, graphDurationS: 3 };
 // Quick mode must finish in under 60 s on 2 cores, build and model generation included.
-const QUICK = { warmupS: 0.4, durationS: 1.5, repeats: 1, rawTinyRuns: 3000, rawSecondsPerSize: 0.2, overloadS: 2.5, overloadDrainS: 2 };
+const QUICK = { warmupS: 0.4, durationS: 1.5, repeats: 1, rawTinyRuns: 3000, rawSecondsPerSize: 0.2, overloadS: 2.5, overloadDrainS: 2, graphWarmupS: 0.3, graphDurationS: 1 };
 
 export const USAGE = `usage: npm run bench -- [--quick] [--only <ids>] [--build | --no-build]
 
   --quick         short runs, one repetition (under 60 s)
-  --only <ids>    comma-separated step ids or prefixes: trivial, tiny, raw, wide, wide-on, overload, …
+  --only <ids>    comma-separated step ids or prefixes: trivial, tiny, raw, wide, wide-on, overload, graph, …
   --build         always run npm run build first (default: only when dist/ is older than src/)
   --no-build      never build (benchmark dist/ as it is)
 `;

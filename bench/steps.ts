@@ -1,4 +1,5 @@
 import { runOverload } from './overload.js';
+import { graphSteps } from './service-graph.js';
 import type { ClosedLoopResult, HttpRequestSpec, LoadJob, LoadResult } from './load-protocol.js';
 import type { ClosedMeasurement, Measurement, Outcomes } from './measurements.js';
 import {
@@ -159,6 +160,8 @@ export const STEPS: readonly Step[] = [
     estimateS: (s) => s.overloadS + 1,
     run: (ctx) => runOverload(ctx, requireServer(ctx)),
   },
+  // Issue 4: cache hits, fan-out and pipeline overhead, all on one server with a service graph config.
+  ...graphSteps(),
 ];
 
 /** The steps --only selects: ids equal to or starting with one of the given prefixes. */

@@ -10,6 +10,8 @@ export interface TargetResult {
   readonly note?: string;
   /** Most CPU (in cores) other processes used during a step this target reads, when enough to matter. */
   readonly disturbedBy?: number;
+  /** The step it reads could not run here (e.g. Redis unreachable): shown as SKIPPED, the reason in the note. */
+  readonly skipped?: boolean;
 }
 
 export const NA = (id: string, target: string, note: string): TargetResult => ({ id, target, measured: 'n/a', value: null, pass: null, note });

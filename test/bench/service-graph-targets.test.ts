@@ -9,8 +9,8 @@ function latency(p50Us: number): LatencySummary {
   return { count: 1000, p50Us, p90Us: p50Us, p99Us: p50Us * 2, maxUs: p50Us * 3, meanUs: p50Us };
 }
 
-function closed(p50Us: number, cache?: CacheCounts): Outcome {
-  const measurement: ClosedMeasurement = {
+function figure(p50Us: number, cache?: CacheCounts): ClosedMeasurement {
+  return {
     kind: 'closed',
     concurrency: 1,
     rowsPerRequest: 1,
@@ -20,7 +20,16 @@ function closed(p50Us: number, cache?: CacheCounts): Outcome {
     meanBatchRows: null,
     ...(cache ? { cache } : {}),
   };
-  return { status: 'ok', measurement, foreignCpuCores: 0 };
+}
+
+function closed(p50Us: number, cache?: CacheCounts): Outcome {
+  return { status: 'ok', measurement: figure(p50Us, cache), foreignCpuCores: 0 };
+}
+
+/** An interleaved group step's outcome: member ids are `group/member`; slices default to the one p50. */
+function group(members: Readonly<Record<string, ClosedMeasurement>>, slices: Readonly<Record<string, number[]>> = {}): Outcome {
+  const list = Object.entries(members).map(([id, measurement]) => ({ id, title: id, measurement, sliceP50sUs: slices[id] ?? [measurement.result.ok.p50Us] }));
+  return { status: 'ok', measurement: { kind: 'group', members: list }, foreignCpuCores: 0 };
 }
 
 const target = (outcomes: Map<string, Outcome>, id: string) => serviceGraphTargets(outcomes).find((t) => t.id === id);
@@ -52,43 +61,49 @@ describe('service-graph targets', () => {
   });
 
   it('compares the fan-out with its slowest branch', () => {
-    const outcomes = new Map([
-      ['graph-branch-fan-a', closed(100)],
-      ['graph-branch-fan-b', closed(300)],
-      ['graph-branch-fan-c', closed(200)],
-      ['graph-fan-out', closed(1400)],
-    ]);
-    expect(target(outcomes, 'graph-fan-out-added')).toMatchObject({ value: 1100, pass: false });
-    outcomes.set('graph-fan-out', closed(1200));
-    expect(target(outcomes, 'graph-fan-out-added')).toMatchObject({ value: 900, pass: true });
+    const branches = { 'graph-fan-out/fan-a': figure(100), 'graph-fan-out/fan-b': figure(300), 'graph-fan-out/fan-c': figure(200) };
+    const slow = new Map([['graph-fan-out', group({ ...branches, 'graph-fan-out/parallel': figure(1400) })]]);
+    expect(target(slow, 'graph-fan-out-added')).toMatchObject({ value: 1100, pass: false });
+    const fast = new Map([['graph-fan-out', group({ ...branches, 'graph-fan-out/parallel': figure(1200) })]]);
+    expect(target(fast, 'graph-fan-out-added')).toMatchObject({ value: 900, pass: true });
+  });
+
+  it('takes the difference round by round, so a change of the machine between slices does not land on one side', () => {
+    // Round 1 caught the branches in a slow moment, round 0 the fan-out: the overall p50s differ by 130 µs, each round by 50.
+    const slices = {
+      'graph-fan-out/fan-a': [100, 180, 100],
+      'graph-fan-out/fan-b': [100, 180, 100],
+      'graph-fan-out/fan-c': [100, 180, 100],
+      'graph-fan-out/parallel': [230, 230, 150],
+    };
+    const members = Object.fromEntries(Object.entries(slices).map(([id, p50s]) => [id, figure([...p50s].sort((x, y) => x - y)[1] ?? 0)]));
+    const verdict = target(new Map([['graph-fan-out', group(members, slices)]]), 'graph-fan-out-added');
+    expect(verdict).toMatchObject({ value: 50, pass: true });
+    expect(verdict?.note).toContain('difference 130 µs');
   });
 
   it('charges the pipeline with its p50 over the two steps alone, and the net figure adds one round trip back', () => {
-    const outcomes = new Map([
-      ['graph-step-a', closed(90)],
-      ['graph-step-b', closed(80)],
-      ['graph-pipeline', closed(200)],
-      ['graph-noop', closed(40)],
-    ]);
+    const steps = { 'graph-pipeline/step-a': figure(90), 'graph-pipeline/step-b': figure(80), 'graph-pipeline/a-then-b': figure(200) };
+    const outcomes = new Map([['graph-pipeline', group({ ...steps, 'graph-pipeline/noop': figure(40) })]]);
     expect(target(outcomes, 'graph-pipeline-added')).toMatchObject({ value: 30, pass: true });
     expect(target(outcomes, 'graph-pipeline-added-net')).toMatchObject({ value: 70, pass: true });
-    outcomes.set('graph-noop', closed(80));
+    outcomes.set('graph-pipeline', group({ ...steps, 'graph-pipeline/noop': figure(80) }));
     expect(target(outcomes, 'graph-pipeline-added-net')).toMatchObject({ value: 110, pass: false });
   });
 
   it('is n/a, not a figure, when a step it needs had requests answered with errors', () => {
-    const broken = closed(40);
-    if (broken.status !== 'ok' || broken.measurement.kind !== 'closed') throw new Error('fixture');
-    const failing: Outcome = { ...broken, measurement: { ...broken.measurement, result: { ...broken.measurement.result, non2xx: 5, statusCounts: { 200: 995, 500: 5 } } } };
+    const ok = figure(40);
+    const failing: ClosedMeasurement = { ...ok, result: { ...ok.result, non2xx: 5, statusCounts: { 200: 995, 500: 5 } } };
     const outcomes = new Map([
-      ['graph-step-a', closed(90)],
-      ['graph-step-b', closed(80)],
-      ['graph-pipeline', closed(200)],
-      ['graph-noop', failing],
+      [
+        'graph-pipeline',
+        group({ 'graph-pipeline/step-a': figure(90), 'graph-pipeline/step-b': figure(80), 'graph-pipeline/a-then-b': figure(200), 'graph-pipeline/noop': failing }),
+      ],
     ]);
     const verdict = target(outcomes, 'graph-pipeline-added-net');
     expect(verdict?.pass).toBeNull();
-    expect(verdict?.note).toContain('graph-noop: 5 requests not answered 2xx');
+    expect(verdict?.note).toContain('graph-pipeline/noop: 5 requests not answered 2xx');
+    expect(target(outcomes, 'graph-pipeline-added')?.pass).toBe(true);
   });
 
   it('is n/a, not a pass, when a step it needs did not run', () => {
