@@ -19,6 +19,27 @@ export type { ArtifactStore } from './ports/artifact-store.js';
 export type { MetadataStore } from './ports/metadata-store.js';
 export type { JobError, JobRecord, JobResult, JobStatus, JobStore, JobStoreLimits, NewJob } from './ports/job-store.js';
 export { MemoryJobStore } from './adapters/memory/job-store.js';
+export { JOB_STATUSES } from './ports/job-queue.js';
+export type {
+  EnqueueOptions,
+  EnqueueResult,
+  JobContext,
+  JobHandler,
+  JobQueue,
+  JobQueueOptions,
+  QueueJob,
+  QueueJobError,
+  QueueJobStatus,
+  QueueWorker,
+  WorkerEvent,
+  WorkOptions,
+} from './ports/job-queue.js';
+export { SqliteJobQueue, type SqliteJobQueueOptions } from './adapters/sqlite/job-queue.js';
+export { runBatch, type BatchOptions, type BatchProgress, type BatchSummary, type BatchTarget, type RunBatchHooks } from './batch/run-batch.js';
+export { BullJobQueue, type BullJobQueueOptions } from './adapters/redis/job-queue.js';
+export { openQueue } from './app/open-queue.js';
+export { DEFAULT_JOB_QUEUE, startJobWorker, type JobWorker, type JobWorkerOptions } from './jobs/job-worker.js';
+export { JOB_HANDLERS, registerJobHandler, type NamedJobHandler, type WorkerDeps } from './jobs/handlers.js';
 export { defineFunctionModel, loadFunctionModel } from './runtime/function/index.js';
 export { loadOnnxModel } from './runtime/onnx/index.js';
 export type { RunOptions, ServingFunction } from './runtime/serving-function.js';

@@ -42,19 +42,19 @@ export async function openArtifactStore(url: string): Promise<ArtifactStore> {
  * The URL scheme, lower-cased, or `undefined` for a plain path. One-letter
  * "schemes" are Windows drive letters (`C:\models`), hence two or more.
  */
-function schemeOf(url: string): string | undefined {
+export function schemeOf(url: string): string | undefined {
   if (url === ':memory:') return undefined;
   return /^([A-Za-z][A-Za-z0-9+.-]+):/.exec(url)?.[1]?.toLowerCase();
 }
 
-function pathAfterScheme(url: string, scheme: string): string {
+export function pathAfterScheme(url: string, scheme: string): string {
   const rest = url.slice(scheme.length + 1);
   // sqlite:///abs/path and sqlite://relative/path, as SQLAlchemy writes them.
   return rest.startsWith('//') ? rest.slice(2) : rest;
 }
 
 /** `schema` is ours, not libpq's: take it out before pg parses the URL. */
-function splitSchema(url: string): { connectionString: string; schema?: string } {
+export function splitSchema(url: string): { connectionString: string; schema?: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);

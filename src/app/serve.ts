@@ -6,7 +6,9 @@ import type { AliasWatcher } from '../serving/alias-watcher.js';
 import { ModelRepository } from '../serving/model-repository.js';
 import { ServiceRepository } from '../services/service-repository.js';
 import { loadModels } from './load-models.js';
+import { startServerJobs, type ServerJobs } from './serve-jobs.js';
 import { openRegistry, type OpenedRegistry } from './open-registry.js';
+import { startSchedules, type RunningSchedules } from '../schedules/start-schedules.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -15,6 +17,8 @@ export interface RunningServer {
   readonly watchers: readonly AliasWatcher[];
   /** The services; `replace` swaps them (parameter reload, see reload-services.ts). */
   readonly services: ServiceRepository;
+  /** The job queue and the inline worker, if any (docs/jobs.md). */
+  readonly jobs: ServerJobs;
   /** Drains in-flight requests, then releases models and stores. */
   close(): Promise<void>;
 }
@@ -22,6 +26,10 @@ export interface RunningServer {
 export interface StartOptions {
   /** Logger; `false` for none. @default a pino logger at config.server.logLevel */
   readonly logger?: Logger | false;
+  /** Run a job worker in this process (`serve --workers-inline`). @default config.queue.inline */
+  readonly workersInline?: boolean;
+  /** The config file, for schedules whose batch names a service (docs/schedules.md). */
+  readonly configPath?: string;
 }
 
 const BREAKER_GAUGE = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -36,35 +44,50 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const watchers: AliasWatcher[] = [];
   const metrics = new ServerMetrics();
   let services: ServiceRepository | undefined;
+  let jobs: ServerJobs | undefined;
   metrics.trackInFlight(() => repository.names().map((name) => [name, repository.get(name).inFlight]));
   try {
     await loadModels(config.models, { repository, watchers, registry: opened?.registry, log, metrics });
     services = new ServiceRepository(config.services, {
       stateDir: config.storage.stateDir,
       onCache: ({ service, node, result, count }) => metrics.cacheRequests.inc({ service, node, result }, count),
+      onLookup: ({ service, node, result, count }) => metrics.lookupRequests.inc({ service, node, result }, count),
       onRemote: ({ target, result }) => metrics.remoteRequests.inc({ target, result }),
       onBreaker: ({ target, state }) => metrics.remoteBreaker.set({ target }, BREAKER_GAUGE[state]),
       onJob: ({ service, status }) => metrics.jobs.inc({ service, status }),
     });
-    const server = await buildServer({ repository, services, logger, metrics, bodyLimit: config.server.bodyLimit });
+    jobs = await startServerJobs(config, { repository, services, metrics, log, inline: options.workersInline ?? config.queue.inline });
+    const server = await buildServer({ repository, services, logger, metrics, bodyLimit: config.server.bodyLimit, jobs: jobs.api });
     const address = await server.app.listen({ host: config.server.host, port: config.server.port }).catch(async (err: unknown) => {
       await server.app.close(); // a port already taken must not leave the app's resources behind
       throw err;
     });
+    // After listen: a port already taken must not leave a scheduler running. Every process runs one; the store's claims run each tick once.
+    const schedules: RunningSchedules | undefined =
+      config.schedules.length > 0
+        ? await startSchedules(config, { configPath: options.configPath, log }).catch(async (err: unknown) => {
+            await server.app.close();
+            throw err;
+          })
+        : undefined;
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         server.beginShutdown();
+        await schedules?.close();
         await Promise.all(watchers.map((w) => w.close()));
         await server.app.close();
+        // Half the grace, so the worker hands its unfinished jobs back before the CLI's forced exit.
+        await jobs?.close(Math.floor(config.server.shutdownGraceMs / 2));
         // Before the models go: running multistage jobs still need them (bounded wait, see ServiceRepository.close).
         await services?.close();
         await repository.close();
         await opened?.close();
       })());
-    return { url: address, server, repository, watchers, services, close };
+    return { url: address, server, repository, watchers, services, jobs, close };
   } catch (err) {
     await Promise.all(watchers.map((w) => w.close()));
+    await jobs?.close(0);
     await repository.close();
     await services?.close();
     await opened?.close();

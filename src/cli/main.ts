@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isMlError } from '../errors/ml-error.js';
+import { batchCommand } from './commands/batch.js';
 import { cacheCommand } from './commands/cache.js';
 import { modelsCommand } from './commands/models.js';
 import { predictCommand } from './commands/predict.js';
+import { schedulesCommand } from './commands/schedules.js';
 import { serveCommand } from './commands/serve.js';
+import { workerCommand } from './commands/worker.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -21,6 +24,9 @@ export function buildProgram(): Command {
   modelsCommand(program);
   predictCommand(program);
   cacheCommand(program);
+  batchCommand(program);
+  schedulesCommand(program);
+  workerCommand(program);
   return program;
 }
 

@@ -5,6 +5,7 @@ import { MlError } from '../errors/ml-error.js';
 import { formatIssues } from '../package/format-issues.js';
 import { interpolateEnv } from './interpolate.js';
 import { configSchema, type Config } from './schema.js';
+import { resolveBatchPaths } from '../schedules/resolve-paths.js';
 
 /**
  * Reads, interpolates and validates `mlpatterns.yaml` once at start-up. Every
@@ -41,6 +42,8 @@ export function resolveConfig(raw: unknown, file = '<inline>'): Config {
   const resolved: Config = {
     ...cfg,
     storage: { ...cfg.storage, stateDir: path.resolve(base, cfg.storage.stateDir) },
+    queue: { ...cfg.queue, ...(cfg.queue.path !== undefined ? { path: path.resolve(base, cfg.queue.path) } : {}) },
+    schedules: cfg.schedules.map((s) => ({ ...s, batch: resolveBatchPaths(s.batch, base) })),
     models: cfg.models.map((m) => ({
       ...m,
       ...(m.path !== undefined ? { path: path.resolve(base, m.path) } : {}),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MODEL_NAME_PATTERN } from '../package/manifest.js';
 import { serviceEntrySchema } from '../services/schema.js';
 import { graphProblems } from '../services/validate-graph.js';
+import { scheduleProblems, schedulesSchema } from '../schedules/schema.js';
 
 /** Options of onnxruntime sessions (see onnxruntime's SessionOptions). */
 export const sessionOptionsSchema = z
@@ -99,6 +100,37 @@ export const modelEntrySchema = z
     message: 'give exactly one of "path" or "ref"',
   });
 
+/**
+ * The job queue (docs/jobs.md): where `POST /v1/services/{name}/jobs` and batch
+ * runs put work, and what `mlpatterns worker` (or `serve --workers-inline`) takes it from.
+ */
+export const queueSchema = z
+  .object({
+    /** "sqlite": an embedded file, one machine; "redis": BullMQ, workers on any number of machines. @default "sqlite" */
+    store: z.enum(['sqlite', 'redis']).default('sqlite'),
+    /** SQLite file (relative to the config file). @default "<storage.stateDir>/queue.sqlite" */
+    path: z.string().min(1).optional(),
+    /** Redis URL for store "redis" (`${ENV}` works). @default "redis://127.0.0.1:6379" */
+    url: z.string().min(1).default('redis://127.0.0.1:6379'),
+    /** Key prefix for store "redis", so several deployments can share one Redis. @default "mlp:bull" */
+    prefix: z.string().min(1).optional(),
+    /** Jobs one worker runs at once. @default 1 */
+    concurrency: z.number().int().min(1).default(1),
+    /** Visibility timeout: a job whose worker stopped renewing its lease this long runs again elsewhere, ms. @default 30000 */
+    leaseMs: z.number().int().min(100).default(30_000),
+    /** Attempts before a job is failed for good (the dead-letter state). @default 3 */
+    maxAttempts: z.number().int().min(1).default(3),
+    /** Base of the exponential backoff between attempts (backoffMs · 2^(attempt-1)), ms. @default 1000 */
+    backoffMs: z.number().int().min(0).default(1000),
+    /** How long finished jobs (and their idempotency keys) are kept, ms. @default 86400000 (24 h) */
+    retentionMs: z.number().int().min(0).default(86_400_000),
+    /** An attempt running longer fails with JOB_TIMEOUT (and is retried). @default none */
+    jobTimeoutMs: z.number().int().min(1).optional(),
+    /** Run a worker inside `mlpatterns serve` (as `--workers-inline` does). @default false */
+    inline: z.boolean().default(false),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: z
@@ -132,6 +164,10 @@ export const configSchema = z
     models: z.array(modelEntrySchema).default([]),
     /** Named endpoints whose body is a pattern graph (docs/services.md). @default [] */
     services: z.array(serviceEntrySchema).default([]),
+    /** The job queue of the job API and batch runs (docs/jobs.md). */
+    queue: queueSchema.default(() => queueSchema.parse({})),
+    /** Batch jobs on a cron (docs/schedules.md). @default [] */
+    schedules: schedulesSchema,
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -143,6 +179,7 @@ export const configSchema = z
       seen.add(m.name);
     });
     for (const problem of graphProblems(cfg.services, seen)) ctx.addIssue({ code: 'custom', ...problem });
+    for (const problem of scheduleProblems(cfg.schedules, new Set(cfg.services.map((s) => s.name)))) ctx.addIssue({ code: 'custom', ...problem });
   });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -151,3 +188,4 @@ export type ModelEntry = z.output<typeof modelEntrySchema>;
 export type SessionOptions = z.output<typeof sessionOptionsSchema>;
 export type BatchingOptions = z.output<typeof batchingSchema>;
 export type LimitsOptions = z.output<typeof limitsSchema>;
+export type QueueConfig = z.output<typeof queueSchema>;

@@ -58,6 +58,18 @@ export const ERROR_CODES = {
   JOB_NOT_FOUND: { status: 404, message: 'Job "{id}" not found (unknown, or finished longer ago than the store keeps jobs)' },
   JOB_STORE_FULL: { status: 503, message: 'Too many unfinished jobs ({maxJobs}); retry later' },
   CACHE_KEY_MISSING: { status: 400, message: 'Service "{service}": instance {instance} has no "{key}", the data id its cache ({node}) is keyed by' },
+  LOOKUP_KEY_MISSING: { status: 400, message: 'Service "{service}": instance {instance} has no "{key}", the key its batch-results lookup ({node}) reads' },
+  // --- job queue (docs/jobs-queue.md) -------------------------------------
+  JOB_LEASE_EXPIRED: {
+    status: 500,
+    message: 'Job "{id}": its worker stopped renewing the lease (crashed or stalled) on attempt {attempts} of {maxAttempts}',
+  },
+  JOB_HANDLER_FAILED: { status: 500, message: 'Job handler failed: {reason}' },
+  // --- job API and workers (docs/jobs.md) ---------------------------------
+  JOB_FINISHED: { status: 409, message: 'Job "{id}" has already finished ({status}) and cannot be cancelled' },
+  JOB_NOT_CANCELLABLE: { status: 409, message: 'Job "{id}" is the slow stage of a multistage request; it runs inside the server and cannot be cancelled' },
+  JOB_TIMEOUT: { status: 504, message: 'Job "{id}": the attempt ran longer than {timeoutMs} ms' },
+  JOB_KIND_UNKNOWN: { status: 500, message: 'Job "{id}": this worker has no handler for jobs named "{name}" (known: {known})' },
   // --- routes and server ---------------------------------------------------
   ROUTE_NOT_FOUND: { status: 404, message: 'No route {method} {url}' },
   UNAUTHORIZED: { status: 401, message: 'Missing or invalid admin token' },

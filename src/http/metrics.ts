@@ -79,6 +79,13 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly lookupRequests = new Counter({
+    name: 'mlpatterns_lookup_requests_total',
+    help: 'Batch-results lookups per instance, by service, lookup node and result (hit: answered from the table; miss: served live; error: the table could not be read, served live)',
+    labelNames: ['service', 'node', 'result'] as const,
+    registers: [this.registry],
+  });
+
   readonly remoteRequests = new Counter({
     name: 'mlpatterns_remote_requests_total',
     help: 'Calls of remote nodes, by target and result (ok; error: failed after retries or a client error; rejected: breaker open, nothing sent)',
@@ -95,8 +102,16 @@ export class ServerMetrics {
 
   readonly jobs = new Counter({
     name: 'mlpatterns_jobs_total',
-    help: 'Background jobs (multistage slow stages) finished, by service and status (done, failed)',
+    help: 'Background jobs (multistage slow stages) finished, by service and status (succeeded, failed)',
     labelNames: ['service', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  /** Attempts of queued jobs run by this process's inline worker (docs/jobs.md). */
+  readonly queueJobs = new Counter({
+    name: 'mlpatterns_queue_jobs_total',
+    help: 'Queued job attempts run by the inline worker, by job name and outcome (started, succeeded, retrying, failed, dropped)',
+    labelNames: ['name', 'status'] as const,
     registers: [this.registry],
   });
 

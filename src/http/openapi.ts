@@ -19,6 +19,29 @@ const errorResponses = {
 const nameParam = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
 const versionParam = { name: 'version', in: 'path', required: true, schema: { type: 'string' } };
 
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+/** A job as GET /v1/jobs/{id} shows it (docs/jobs.md). */
+const jobSchema = {
+  type: 'object',
+  required: ['job_id', 'status', 'created_at'],
+  properties: {
+    job_id: { type: 'string' },
+    status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'] },
+    service: { type: 'string' },
+    key: { type: 'string' },
+    request_id: { type: 'string' },
+    attempts: { type: 'integer', description: 'Attempts started (absent for multistage jobs)' },
+    max_attempts: { type: 'integer' },
+    created_at: { type: 'string', format: 'date-time' },
+    started_at: { type: 'string', format: 'date-time' },
+    finished_at: { type: 'string', format: 'date-time' },
+    result: { type: 'object', description: 'As a predict answer: predictions, labels?, keys?, extras, service, request_id' },
+    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+    callback_url: { type: 'string' },
+  },
+};
+
 const oipTensor = {
   type: 'object',
   required: ['name', 'datatype', 'shape'],
@@ -102,35 +125,63 @@ export const openApiDocument = {
         responses: { '200': { description: 'Predictions' }, ...errorResponses },
       },
     },
-    '/v1/jobs/{id}': {
-      get: {
-        tags: ['Services'],
-        summary: 'A job: the later answer of a multistage service (job_id of its predict answer)',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: {
-          '200': {
-            description: 'The job; result when done, error when failed',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['id', 'status', 'service', 'created_at'],
-                  properties: {
-                    id: { type: 'string', format: 'uuid' },
-                    status: { type: 'string', enum: ['pending', 'running', 'done', 'failed'] },
-                    service: { type: 'string' },
-                    request_id: { type: 'string' },
-                    created_at: { type: 'string', format: 'date-time' },
-                    finished_at: { type: 'string', format: 'date-time' },
-                    result: { type: 'object', description: 'As a predict answer: predictions, labels?, keys?, extras' },
-                    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-                  },
+    '/v1/services/{name}/jobs': {
+      post: {
+        tags: ['Jobs'],
+        summary: 'Submit an asynchronous predict: the job runs on a worker (mlpatterns worker, serve --workers-inline); see docs/jobs.md',
+        parameters: [nameParam],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['instances'],
+                properties: {
+                  instances: { type: 'array' },
+                  keys: { type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'number' }] } },
+                  key: { type: 'string', maxLength: 256, description: 'Idempotency key: the same key (per service) answers 200 with the existing job' },
+                  callback_url: { type: 'string', format: 'uri', description: 'http(s) URL the finished job is POSTed to' },
                 },
               },
+              example: { instances: [[5.1, 3.5, 1.4, 0.2]], key: 'order-17' },
             },
           },
+        },
+        responses: {
+          '202': {
+            description: 'Queued; Location: /v1/jobs/{id}',
+            content: { 'application/json': { schema: { type: 'object', properties: { job_id: { type: 'string' }, status: { type: 'string', enum: ['queued'] } } } } },
+          },
+          '200': { description: 'The key was used before: the existing job', content: { 'application/json': { schema: jobSchema } } },
           ...errorResponses,
         },
+      },
+    },
+    '/v1/jobs/{id}': {
+      get: {
+        tags: ['Jobs'],
+        summary: 'A job: a submitted one, or the later answer of a multistage service (job_id of its predict answer)',
+        parameters: [idParam],
+        responses: { '200': { description: 'The job; result when succeeded, error when failed', content: { 'application/json': { schema: jobSchema } } }, ...errorResponses },
+      },
+      delete: {
+        tags: ['Jobs'],
+        summary: 'Cancel a queued or running job (409 JOB_FINISHED once finished)',
+        parameters: [idParam],
+        responses: {
+          '200': { description: 'The cancelled job', content: { 'application/json': { schema: jobSchema } } },
+          '409': { description: 'Finished, or a multistage job', content: { 'application/json': { schema: errorBody } } },
+          ...errorResponses,
+        },
+      },
+    },
+    '/v1/jobs/{id}/events': {
+      get: {
+        tags: ['Jobs'],
+        summary: 'Server-Sent Events: `event: status` with the job on every change; ends after a final status',
+        parameters: [idParam],
+        responses: { '200': { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errorResponses },
       },
     },
     '/v1/models/{name}/metadata': {

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { MlError } from '../errors/ml-error.js';
 import type { Logger } from 'pino';
+import type { JobApiOptions } from '../jobs/job-api-options.js';
 import type { ModelRepository } from '../serving/model-repository.js';
 import { ServiceRepository } from '../services/service-repository.js';
 import type { ServerContext } from './context.js';
@@ -35,6 +36,8 @@ export interface BuildServerOptions {
   /** Largest accepted request body in bytes. @default 16 MiB */
   readonly bodyLimit?: number;
   readonly metrics?: ServerMetrics;
+  /** The job queue of `POST /v1/services/{name}/jobs` (docs/jobs.md). @default none: that route answers 503 */
+  readonly jobs?: JobApiOptions;
 }
 
 export interface MlServer {
@@ -63,7 +66,7 @@ export async function buildServer(options: BuildServerOptions): Promise<MlServer
   const metrics = options.metrics ?? new ServerMetrics();
   let shuttingDown = false;
   const services = options.services ?? new ServiceRepository([]);
-  const ctx: ServerContext = { repository: options.repository, services, metrics, isShuttingDown: () => shuttingDown };
+  const ctx: ServerContext = { repository: options.repository, services, metrics, jobs: options.jobs, isShuttingDown: () => shuttingDown };
 
   // Any non-JSON body (binary OIP requests, and tritonclient's, which carry no
   // Content-Type) arrives as raw bytes; each route decides what it accepts.

@@ -5,14 +5,14 @@
  * (src/services/background-jobs.ts). Adapters: memory; every adapter passes
  * test/contract/job-store.contract.ts.
  *
- * A job goes pending → running → done | failed. Once done or failed its record
+ * A job goes queued → running → succeeded | failed (the job API's words, docs/jobs.md). Once succeeded or failed its record
  * never changes: a later `complete` or `fail` is ignored (a slow stage that
  * answers after its timeout failed the job must not overwrite that outcome).
  * Timestamps are ISO-8601 strings (UTC, millisecond precision); results come
  * back as JSON would carry them, a fresh copy on every read.
  */
 
-export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
 /** What `fail` records: a stable code from src/errors/codes.ts and its message. */
 export interface JobError {
@@ -37,9 +37,9 @@ export interface JobRecord {
   readonly service: string;
   readonly requestId?: string;
   readonly createdAt: string;
-  /** Set once the job is done or failed. */
+  /** Set once the job has succeeded or failed. */
   readonly finishedAt?: string;
-  /** Set when done. */
+  /** Set when succeeded. */
   readonly result?: JobResult;
   /** Set when failed. */
   readonly error?: JobError;
@@ -47,14 +47,14 @@ export interface JobRecord {
 
 export interface JobStore {
   /**
-   * Records a pending job and returns its id. Rejects with MlError
+   * Records a queued job and returns its id. Rejects with MlError
    * JOB_STORE_FULL (503) when the store holds as many unfinished jobs as it
    * may: unfinished jobs are never evicted, finished ones make room.
    */
   create(job: NewJob): Promise<string>;
-  /** pending → running; a finished job stays as it is. Rejects JOB_NOT_FOUND for an unknown id. */
+  /** queued → running; a finished job stays as it is. Rejects JOB_NOT_FOUND for an unknown id. */
   markRunning(id: string): Promise<void>;
-  /** → done with `result`; ignored when already finished. Rejects JOB_NOT_FOUND for an unknown id. */
+  /** → succeeded with `result`; ignored when already finished. Rejects JOB_NOT_FOUND for an unknown id. */
   complete(id: string, result: JobResult): Promise<void>;
   /** → failed with `error`; ignored when already finished. Rejects JOB_NOT_FOUND for an unknown id. */
   fail(id: string, error: JobError): Promise<void>;

@@ -6,7 +6,7 @@ import type { NodeValue } from './node-value.js';
 /** One job finishing (the server counts them in mlpatterns_jobs_total). */
 export interface JobEvent {
   readonly service: string;
-  readonly status: 'done' | 'failed';
+  readonly status: 'succeeded' | 'failed';
 }
 
 /**
@@ -92,17 +92,17 @@ export class BackgroundJobs {
   }
 
   async #run(id: string, service: string, work: () => Promise<JobResult>): Promise<void> {
-    let outcome: { status: 'done'; result: JobResult } | { status: 'failed'; error: MlError };
+    let outcome: { status: 'succeeded'; result: JobResult } | { status: 'failed'; error: MlError };
     try {
       await this.#store.markRunning(id);
-      outcome = { status: 'done', result: await work() };
+      outcome = { status: 'succeeded', result: await work() };
     } catch (err) {
       outcome = { status: 'failed', error: toMlError(err) };
     }
     if (this.#givenUp.has(id)) return;
-    if (outcome.status === 'done') {
+    if (outcome.status === 'succeeded') {
       const { result } = outcome;
-      if (await this.#finish(service, 'done', () => this.#store.complete(id, result))) return;
+      if (await this.#finish(service, 'succeeded', () => this.#store.complete(id, result))) return;
       outcome = { status: 'failed', error: new MlError('STORE_UNAVAILABLE', { reason: 'the job result could not be recorded' }) };
     }
     const { code, message } = outcome.error;
@@ -110,7 +110,7 @@ export class BackgroundJobs {
   }
 
   /** Records an outcome and counts it; false when the store refused it (nothing else can be done then). */
-  async #finish(service: string, status: 'done' | 'failed', record: () => Promise<void>): Promise<boolean> {
+  async #finish(service: string, status: 'succeeded' | 'failed', record: () => Promise<void>): Promise<boolean> {
     try {
       await record();
     } catch {

@@ -3,6 +3,7 @@ import type {
   CacheNode,
   ConditionNode,
   ConditionRule,
+  LookupNode,
   MapNode,
   ModelNode,
   MultistageNode,
@@ -90,4 +91,12 @@ export function map(options: Omit<MapNode, 'type'> = {}): MapNode {
 /** Fast answer now, slow answer later under a job id: `multistage(model('small'), model('large'))`. */
 export function multistage(fast: ServiceNode, slow: ServiceNode, options: { readonly timeoutMs?: number } & NodeCommon = {}): MultistageNode {
   return { type: 'multistage', fast, slow, ...options };
+}
+
+/**
+ * Answers from precomputed batch results by key, live on a miss:
+ * `lookup({ source: 'postgres://db/app?table=scores', key: 'id' }, model('iris'))`.
+ */
+export function lookup(options: Omit<LookupNode, 'type' | 'fallback'>, fallback: ServiceNode): LookupNode {
+  return { type: 'lookup', ...options, fallback };
 }

@@ -1,7 +1,8 @@
 import type { JobLauncher } from './background-jobs.js';
 import type { NodeValue } from './node-value.js';
 import type { CacheBinding } from './cache-bindings.js';
-import type { CacheNode, RemoteNode, ServiceNode } from './schema.js';
+import type { LookupBinding } from './lookup-bindings.js';
+import type { CacheNode, LookupNode, RemoteNode, ServiceNode } from './schema.js';
 
 /** One call of a served model from inside a graph. */
 export interface ModelCall {
@@ -46,6 +47,14 @@ export interface RequestAttributes {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
+/** One lookup outcome, per instance (`count` at once): `hit` answered from the table, `miss` served live, `error` the table could not be read (served live). */
+export interface LookupEvent {
+  readonly service: string;
+  readonly node: string;
+  readonly result: 'hit' | 'miss' | 'error';
+  readonly count: number;
+}
+
 export interface RunContext {
   readonly service: string;
   readonly requestId: string;
@@ -58,6 +67,10 @@ export interface RunContext {
   readonly caches?: ReadonlyMap<CacheNode, CacheBinding>;
   /** Told every cache hit, miss and error (metrics). */
   readonly onCache?: (event: CacheEvent) => void;
+  /** The results table of each lookup node (built at start-up by ServiceRepository). */
+  readonly lookups?: ReadonlyMap<LookupNode, LookupBinding>;
+  /** Told every lookup hit, miss and error (metrics). */
+  readonly onLookup?: (event: LookupEvent) => void;
   /** Headers and body fields for condition rules; absent, header and field rules do not match. */
   readonly request?: RequestAttributes;
   /** Calls other servers for `remote` nodes (pools and breakers shared by every request). */

@@ -1,5 +1,6 @@
 import { runCache } from './cache-node.js';
 import { runCondition } from './condition.js';
+import { runLookup } from './lookup.js';
 import { runMap } from './map.js';
 import { runMultistage } from './multistage.js';
 import { mergeFailed, type NodeValue } from './node-value.js';
@@ -40,6 +41,8 @@ export async function runNode(node: ServiceNode, instances: readonly unknown[], 
       return runMap(node, instances, ctx);
     case 'multistage':
       return runMultistage(node, instances, ctx, runNode);
+    case 'lookup':
+      return runLookup(node, instances, ctx, runNode);
   }
 }
 

@@ -215,6 +215,31 @@ export interface MultistageNode extends NodeCommon {
   readonly timeoutMs?: number;
 }
 
+/**
+ * Lambda architecture's serving side: answers each instance from precomputed
+ * batch results (a table `mlpatterns batch run` filled) by its key; misses go
+ * to `fallback` (live inference) together and are merged back in order.
+ */
+export interface LookupNode extends NodeCommon {
+  readonly type: 'lookup';
+  /** The results table: `postgres://…?table=T` or `sqlite:<path>?table=T` (path relative to the state directory). */
+  readonly source: string;
+  /** Dot path of the instance field holding the key, e.g. "id" or "customer.id". An instance without it is refused (400). */
+  readonly key: string;
+  /** The table's key column. @default the last segment of `key` ("id"), as `batch run --key id` writes it */
+  readonly keyColumn?: string;
+  /** The column holding the answer (JSON, JSON text or a number); NULL is a miss. @default "prediction" */
+  readonly column?: string;
+  /** A column holding the class label, when the table has it. @default "label" (used when present) */
+  readonly labelColumn?: string;
+  /** Serves the misses (no row, or a NULL answer), and every instance when the table cannot be read. */
+  readonly fallback: ServiceNode;
+  /** Also write live answers into the table (upsert on the key column), without delaying the response. @default false */
+  readonly writeBack?: boolean;
+  /** Budget of one table read; slower, the instances go to `fallback`. @default 1000 */
+  readonly timeoutMs?: number;
+}
+
 export type ServiceNode =
   | ModelNode
   | PipelineNode
@@ -225,7 +250,8 @@ export type ServiceNode =
   | ConditionNode
   | RemoteNode
   | MapNode
-  | MultistageNode;
+  | MultistageNode
+  | LookupNode;
 export type NodeType = ServiceNode['type'];
 
 export interface ServiceEntry {
@@ -234,7 +260,7 @@ export interface ServiceEntry {
   readonly graph: ServiceNode;
 }
 
-const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache', 'condition', 'remote', 'map', 'multistage'];
+const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache', 'condition', 'remote', 'map', 'multistage', 'lookup'];
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DOT_PATH = /^[^.]+(\.[^.]+)*$/;
 const active = z.boolean().optional();
@@ -297,6 +323,7 @@ export const serviceNodeSchema: z.ZodType<ServiceNode> = z.lazy(() =>
       z
         .object({ type: z.literal('multistage'), fast: serviceNodeSchema, slow: serviceNodeSchema, timeoutMs: z.number().int().min(0).optional(), active })
         .strict(),
+      lookupSchema(serviceNodeSchema),
     ],
     { error: unknownNodeType },
   ),
@@ -364,6 +391,26 @@ function mapSchema() {
       message: 'give either "concat" or from/field/columns, not both',
       path: ['concat'],
     });
+}
+
+function lookupSchema(node: z.ZodType<ServiceNode>) {
+  const column = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a column name: letters, digits and _');
+  return z
+    .object({
+      type: z.literal('lookup'),
+      source: z
+        .string()
+        .regex(/^(postgres(ql)?:\/\/.+|sqlite:.+)[?&]table=[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?(&|$)/, 'must be postgres://…?table=T or sqlite:<path>?table=T'),
+      key: z.string().regex(DOT_PATH, 'must be a dot path such as "id" or "customer.id"'),
+      keyColumn: column.optional(),
+      column: column.optional(),
+      labelColumn: column.optional(),
+      fallback: node,
+      writeBack: z.boolean().optional(),
+      timeoutMs: z.number().int().min(1).optional(),
+      active,
+    })
+    .strict();
 }
 
 const V2_ONLY = ['version', 'input', 'datatype', 'output', 'labelOutput'] as const;

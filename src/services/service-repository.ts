@@ -5,11 +5,13 @@ import type { InstanceKey } from '../protocol/friendly.js';
 import { BackgroundJobs, type JobEvent } from './background-jobs.js';
 import { bindCaches, type CacheBinding, type CacheOpener } from './cache-bindings.js';
 import { warmCacheBatch, type WarmResult } from './cache-warm.js';
+import { bindLookups, type LookupBinding } from './lookup-bindings.js';
+import { LookupConnections } from './lookup-table.js';
 import type { NodeValue } from './node-value.js';
 import { RemoteClients, type RemoteClientsOptions } from './remote/client.js';
-import type { CacheEvent, ModelRunner, RequestAttributes } from './run-context.js';
+import type { CacheEvent, LookupEvent, ModelRunner, RequestAttributes } from './run-context.js';
 import { runNode } from './run-node.js';
-import type { CacheNode, ServiceEntry, ServiceNode } from './schema.js';
+import type { CacheNode, LookupNode, ServiceEntry, ServiceNode } from './schema.js';
 import { walkGraph } from './validate-graph.js';
 
 export interface RunServiceOptions {
@@ -37,6 +39,8 @@ export interface ServiceRepositoryOptions {
   readonly onBreaker?: RemoteClientsOptions['onBreaker'];
   /** Where multistage jobs are recorded. @default a MemoryJobStore (1 h, 10 000 jobs), closed with the repository */
   readonly jobs?: JobStore;
+  /** Told every lookup hit, miss and table error (lookup nodes). */
+  readonly onLookup?: (event: LookupEvent) => void;
   /** Told every job that finishes (the server counts them in mlpatterns_jobs_total). */
   readonly onJob?: (event: JobEvent) => void;
   /** How long `close` waits for running jobs before failing them with SHUTTING_DOWN. @default 5000 */
@@ -60,6 +64,10 @@ export class ServiceRepository {
   readonly #jobStore: JobStore;
   readonly #ownsJobStore: boolean;
   readonly #jobs: BackgroundJobs;
+  // Lookup nodes' database connections (opened on first use), kept across `replace`.
+  readonly #lookupConnections: LookupConnections;
+  #lookups: ReadonlyMap<LookupNode, LookupBinding>;
+  readonly #onLookup: ((event: LookupEvent) => void) | undefined;
 
   constructor(entries: readonly ServiceEntry[], options: ServiceRepositoryOptions = {}) {
     this.#entries = new Map(entries.map((e) => [e.name, e]));
@@ -76,6 +84,9 @@ export class ServiceRepository {
       ...(options.onRemote ? { onRemote: options.onRemote } : {}),
       ...(options.onBreaker ? { onBreaker: options.onBreaker } : {}),
     });
+    this.#lookupConnections = new LookupConnections(options.stateDir ?? '.mlpatterns');
+    this.#lookups = bindLookups(entries, this.#lookupConnections);
+    this.#onLookup = options.onLookup;
     this.#ownsJobStore = options.jobs === undefined;
     this.#jobStore = options.jobs ?? new MemoryJobStore();
     this.#jobs = new BackgroundJobs(this.#jobStore, {
@@ -96,7 +107,12 @@ export class ServiceRepository {
    */
   async close(): Promise<void> {
     await this.#jobs.close();
-    await Promise.all([this.#closeCaches(), this.#remotes.close(), this.#ownsJobStore ? this.#jobStore.close() : undefined]);
+    await Promise.all([
+      this.#closeCaches(),
+      this.#remotes.close(),
+      this.#lookupConnections.close(),
+      this.#ownsJobStore ? this.#jobStore.close() : undefined,
+    ]);
   }
 
   /**
@@ -112,6 +128,7 @@ export class ServiceRepository {
     this.#entries = new Map(entries.map((e) => [e.name, e]));
     this.#caches = bindings;
     this.#closeCaches = close;
+    this.#lookups = bindLookups(entries, this.#lookupConnections);
     await closeOld();
   }
 
@@ -148,6 +165,8 @@ export class ServiceRepository {
       input: instances,
       caches: this.#caches,
       remotes: this.#remotes,
+      lookups: this.#lookups,
+      ...(this.#onLookup ? { onLookup: this.#onLookup } : {}),
       ...(this.#onCache ? { onCache: this.#onCache } : {}),
       ...(options.request ? { request: options.request } : {}),
       ...(now ? { now } : {}),

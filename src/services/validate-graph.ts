@@ -28,6 +28,9 @@ export function walkGraph(node: ServiceNode, path: (string | number)[], visit: (
       walkGraph(node.fast, [...path, 'fast'], visit);
       walkGraph(node.slow, [...path, 'slow'], visit);
       break;
+    case 'lookup':
+      walkGraph(node.fallback, [...path, 'fallback'], visit);
+      break;
     case 'model':
     case 'service':
     case 'remote':
@@ -66,6 +69,9 @@ export function graphProblems(services: readonly ServiceEntry[], modelNames: Rea
       }
       if (node.type === 'multistage' && node.fast.active === false) {
         problems.push({ path: [...path, 'fast', 'active'], message: 'the fast stage of a multistage cannot be switched off (switch off slow to serve fast alone)' });
+      }
+      if (node.type === 'lookup' && node.fallback.active === false) {
+        problems.push({ path: [...path, 'fallback', 'active'], message: 'the fallback of a lookup cannot be switched off (it serves every miss)' });
       }
       if (node.type === 'condition' && node.default.active === false) {
         problems.push({ path: [...path, 'default', 'active'], message: 'the default route of a condition cannot be switched off' });

@@ -23,18 +23,18 @@ export function jobStoreContract(open: JobStoreFactory): void {
     await Promise.all(opened.splice(0).map((s) => s.close()));
   });
 
-  it('creates pending jobs with random UUIDs, the service, the request id and a creation time', async () => {
+  it('creates queued jobs with random UUIDs, the service, the request id and a creation time', async () => {
     const now = Date.parse('2026-01-02T03:04:05.678Z');
     const store = await fresh({ now: () => now });
     const a = await store.create({ service: 'svc', requestId: 'req-1' });
     const b = await store.create({ service: 'other' });
     expect(a).toMatch(UUID);
     expect(b).not.toBe(a);
-    expect(await store.get(a)).toEqual({ id: a, status: 'pending', service: 'svc', requestId: 'req-1', createdAt: '2026-01-02T03:04:05.678Z' });
-    expect(await store.get(b)).toEqual({ id: b, status: 'pending', service: 'other', createdAt: '2026-01-02T03:04:05.678Z' });
+    expect(await store.get(a)).toEqual({ id: a, status: 'queued', service: 'svc', requestId: 'req-1', createdAt: '2026-01-02T03:04:05.678Z' });
+    expect(await store.get(b)).toEqual({ id: b, status: 'queued', service: 'other', createdAt: '2026-01-02T03:04:05.678Z' });
   });
 
-  it('goes pending → running → done, keeping the result as JSON carries it', async () => {
+  it('goes queued → running → succeeded, keeping the result as JSON carries it', async () => {
     let now = Date.parse('2026-01-02T00:00:00.000Z');
     const store = await fresh({ now: () => now });
     const id = await store.create({ service: 'svc' });
@@ -45,7 +45,7 @@ export function jobStoreContract(open: JobStoreFactory): void {
     await store.complete(id, result);
     expect(await store.get(id)).toEqual({
       id,
-      status: 'done',
+      status: 'succeeded',
       service: 'svc',
       createdAt: '2026-01-02T00:00:00.000Z',
       finishedAt: '2026-01-02T00:00:01.234Z',
@@ -64,7 +64,7 @@ export function jobStoreContract(open: JobStoreFactory): void {
     expect(job?.result).toBeUndefined();
   });
 
-  it('a pending job can finish without having run (failed before it started)', async () => {
+  it('a queued job can finish without having run (failed before it started)', async () => {
     const store = await fresh();
     const id = await store.create({ service: 'svc' });
     await store.fail(id, { code: 'SHUTTING_DOWN', message: 'Server is shutting down' });
@@ -84,7 +84,7 @@ export function jobStoreContract(open: JobStoreFactory): void {
     await store.complete(done, { predictions: [1] });
     await store.fail(done, { code: 'INTERNAL', message: 'no' });
     await store.complete(done, { predictions: [2] });
-    expect(await store.get(done)).toMatchObject({ status: 'done', result: { predictions: [1] } });
+    expect(await store.get(done)).toMatchObject({ status: 'succeeded', result: { predictions: [1] } });
     expect((await store.get(done))?.error).toBeUndefined();
   });
 
@@ -113,10 +113,10 @@ export function jobStoreContract(open: JobStoreFactory): void {
     const store = await fresh({ ttlMs: 500, now: () => now });
     const id = await store.create({ service: 'svc' });
     now += 10_000; // unfinished jobs never expire
-    expect((await store.get(id))?.status).toBe('pending');
+    expect((await store.get(id))?.status).toBe('queued');
     await store.complete(id, { predictions: [] });
     now += 499;
-    expect((await store.get(id))?.status).toBe('done');
+    expect((await store.get(id))?.status).toBe('succeeded');
     now += 1;
     expect(await store.get(id)).toBeUndefined();
   });
@@ -134,9 +134,9 @@ export function jobStoreContract(open: JobStoreFactory): void {
     await store.complete(first, { n: 1 });
     const third = await store.create({ service: 'svc' });
     expect(await store.get(second)).toBeUndefined();
-    expect((await store.get(first))?.status).toBe('done');
+    expect((await store.get(first))?.status).toBe('succeeded');
     expect((await store.get(running))?.status).toBe('running');
-    expect((await store.get(third))?.status).toBe('pending');
+    expect((await store.get(third))?.status).toBe('queued');
   });
 
   it('full of unfinished jobs: create rejects 503 JOB_STORE_FULL, and succeeds again once one finishes', async () => {

@@ -23,8 +23,8 @@ const g = globalThis as { __mlpGate?: Promise<void>; __mlpEntered?: () => void }
 
 type Answer = { predictions: unknown[]; labels?: string[]; keys?: unknown[]; request_id: string; job_id?: string; code?: string };
 type Job = {
-  id: string;
-  status: 'pending' | 'running' | 'done' | 'failed';
+  job_id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
   service: string;
   request_id?: string;
   created_at: string;
@@ -40,7 +40,7 @@ async function finishedJob(url: string, id: string, deadlineMs = 5000): Promise<
   for (;;) {
     const res = await getJson<Job>(`${url}/v1/jobs/${id}`);
     expect(res.status).toBe(200);
-    if (res.body.status === 'done' || res.body.status === 'failed') return res.body;
+    if (res.body.status === 'succeeded' || res.body.status === 'failed') return res.body;
     if (Date.now() > until) throw new Error(`job ${id} still ${res.body.status} after ${deadlineMs} ms`);
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -66,7 +66,7 @@ describe('examples/multistage: logistic regression now, SVC + forest ensemble la
 
     const job = await finishedJob(server.url, res.body.job_id ?? '');
     const slow = await postJson<Answer>(`${server.url}/v1/services/iris-ensemble/predict`, { instances });
-    expect(job).toMatchObject({ id: res.body.job_id, status: 'done', service: 'iris-two-stage', request_id: res.body.request_id });
+    expect(job).toMatchObject({ job_id: res.body.job_id, status: 'succeeded', service: 'iris-two-stage', request_id: res.body.request_id });
     expect(job.result?.predictions).toEqual(slow.body.predictions);
     expect(job.result?.keys).toEqual(keys);
     expect(Date.parse(job.finished_at ?? '')).toBeGreaterThanOrEqual(Date.parse(job.created_at));
@@ -76,7 +76,7 @@ describe('examples/multistage: logistic regression now, SVC + forest ensemble la
     expect(job.result?.predictions[0]).not.toEqual(res.body.predictions[0]);
 
     const metrics = await request(`${server.url}/metrics`).then((r) => r.body.text());
-    expect(metricValue(metrics, 'mlpatterns_jobs_total', { service: 'iris-two-stage', status: 'done' })).toBe(1);
+    expect(metricValue(metrics, 'mlpatterns_jobs_total', { service: 'iris-two-stage', status: 'succeeded' })).toBe(1);
   });
 
   it('answers 404 JOB_NOT_FOUND for an unknown job', async () => {
@@ -134,7 +134,7 @@ describe('multistage with a slow stage the test holds, fails or outlives', () =>
       expect(meanwhile.body.result).toBeUndefined();
       open();
       const job = await finishedJob(server.url, res.body.job_id ?? '');
-      expect(job).toMatchObject({ status: 'done', service: 'held', request_id: res.body.request_id, result: { predictions: [[2], [4]], keys: ['a', 7] } });
+      expect(job).toMatchObject({ status: 'succeeded', service: 'held', request_id: res.body.request_id, result: { predictions: [[2], [4]], keys: ['a', 7] } });
     } finally {
       open();
     }

@@ -54,7 +54,7 @@ async function settled(store: { get(id: string): Promise<JobRecord | undefined> 
   const until = Date.now() + 2000;
   for (;;) {
     const job = await store.get(id);
-    if (job?.status === 'done' || job?.status === 'failed' || Date.now() > until) return job;
+    if (job?.status === 'succeeded' || job?.status === 'failed' || Date.now() > until) return job;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
@@ -73,12 +73,12 @@ describe('multistage node', () => {
     expect((await repo.jobs.get(id))?.status).toBe('running');
     held.open();
     expect(await settled(repo.jobs, id)).toMatchObject({
-      status: 'done',
+      status: 'succeeded',
       service: 'two',
       requestId: 'req-9',
       result: { predictions: [[0.9, 0.1], [0.9, 0.1]], labels: ['heavy', 'heavy'], keys: ['a', 'b'] },
     });
-    expect(events).toEqual([{ service: 'two', status: 'done' }]);
+    expect(events).toEqual([{ service: 'two', status: 'succeeded' }]);
   });
 
   it('a fast stage that fails fails the request and starts no job', async () => {
@@ -95,7 +95,7 @@ describe('multistage node', () => {
     ]);
     for (const name of ['flagged', 'fanned']) {
       const value = await repo.run(name, TWO, { requestId: 'r', runModel });
-      expect((await settled(repo.jobs, value.job?.id ?? ''))?.status).toBe('done');
+      expect((await settled(repo.jobs, value.job?.id ?? ''))?.status).toBe('succeeded');
     }
   });
 
@@ -141,7 +141,7 @@ describe('closing with jobs still running', () => {
     expect(closed).toBe(false);
     held.open();
     await closing;
-    expect((await store.get(job?.id ?? ''))?.status).toBe('done');
+    expect((await store.get(job?.id ?? ''))?.status).toBe('succeeded');
     await expect(repo.run('two', TWO, { requestId: 'r', runModel })).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
   });
 

@@ -43,7 +43,7 @@ export class MemoryJobStore implements JobStore {
     const id = randomUUID();
     const record = {
       id,
-      status: 'pending' as const,
+      status: 'queued' as const,
       service: job.service,
       ...(job.requestId !== undefined ? { requestId: job.requestId } : {}),
       createdAt: new Date(now).toISOString(),
@@ -54,12 +54,12 @@ export class MemoryJobStore implements JobStore {
 
   async markRunning(id: string): Promise<void> {
     const entry = this.#entry(id);
-    if (entry.record.status === 'pending') entry.record = { ...entry.record, status: 'running' };
+    if (entry.record.status === 'queued') entry.record = { ...entry.record, status: 'running' };
   }
 
   async complete(id: string, result: JobResult): Promise<void> {
     const entry = this.#entry(id);
-    if (this.#finish(entry, 'done')) entry.resultJson = JSON.stringify(result);
+    if (this.#finish(entry, 'succeeded')) entry.resultJson = JSON.stringify(result);
   }
 
   async fail(id: string, error: JobError): Promise<void> {
@@ -95,8 +95,8 @@ export class MemoryJobStore implements JobStore {
   }
 
   /** Moves an unfinished job to `status`; false when it had already finished (the first outcome stands). */
-  #finish(entry: Entry, status: 'done' | 'failed'): boolean {
-    if (entry.record.status === 'done' || entry.record.status === 'failed') return false;
+  #finish(entry: Entry, status: 'succeeded' | 'failed'): boolean {
+    if (entry.record.status === 'succeeded' || entry.record.status === 'failed') return false;
     const now = this.#now();
     entry.finishedAtMs = now;
     entry.record = { ...entry.record, status, finishedAt: new Date(now).toISOString() };

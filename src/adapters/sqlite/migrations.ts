@@ -66,6 +66,29 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX alias_history_by_alias ON alias_history (name, alias, id);
     `,
   },
+  {
+    id: 2,
+    name: 'schedule_runs',
+    sql: `
+      -- One row per tick of a schedule (docs/schedules.md). The UNIQUE pair is the
+      -- cross-machine lock: of several schedulers claiming one tick, one insert wins.
+      CREATE TABLE schedule_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        schedule TEXT NOT NULL,
+        scheduled_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'skipped')),
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        heartbeat_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        summary TEXT,
+        owner TEXT NOT NULL,
+        UNIQUE (schedule, scheduled_at)
+      );
+      CREATE INDEX schedule_runs_running ON schedule_runs (schedule) WHERE status = 'running';
+    `,
+  },
 ];
 
 /** Applies the pending migrations in one write transaction (other processes wait). */

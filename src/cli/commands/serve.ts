@@ -29,6 +29,7 @@ interface ServeFlags extends StorageFlags {
   maxInFlight?: string;
   timeoutMs?: string;
   workers?: string;
+  workersInline?: boolean;
 }
 
 export function serveCommand(program: Command): void {
@@ -52,6 +53,7 @@ export function serveCommand(program: Command): void {
       .option('--max-in-flight <n>', 'load shedding: requests admitted at once per model; beyond, 503 + Retry-After')
       .option('--timeout-ms <ms>', 'per-request deadline; a request still queued then gets 504')
       .option('-w, --workers <n>', 'worker processes sharing the port (node:cluster); default 1')
+      .option('--workers-inline', 'also run a job worker in the server process (as `mlpatterns worker` does; docs/jobs.md)')
       .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent'),
   ).action(async (configPath: string | undefined, flags: ServeFlags) => {
     const config = await buildConfig(configPath, flags); // validated in the primary too: fail fast, once
@@ -65,7 +67,11 @@ export function serveCommand(program: Command): void {
       });
       return;
     }
-    const running = await startServer(config);
+    const running = await startServer(config, {
+      ...(flags.workersInline ? { workersInline: true } : {}),
+      // Schedules whose batch names a service hand the config file to the batch run.
+      ...(configPath !== undefined ? { configPath } : existsSync('mlpatterns.yaml') && flags.model === undefined ? { configPath: 'mlpatterns.yaml' } : {}),
+    });
     // Models and services, as a client addresses them.
     const names = [...running.repository.names(), ...config.services.map((svc) => `service ${svc.name}`)];
     if (cluster.isWorker) {
@@ -94,7 +100,7 @@ async function buildConfig(configPath: string | undefined, flags: ServeFlags): P
   const models: NonNullable<ConfigInput['models']> = [...base.models];
   if (flags.model !== undefined) models.push(modelFromFlag(flags));
   const tuned = models.map((m) => withPerformanceFlags(m, flags));
-  return resolveConfig({ server, storage: file ? base.storage : storageFromFlags(flags), models: tuned, services: base.services });
+  return resolveConfig({ server, storage: file ? base.storage : storageFromFlags(flags), models: tuned, services: base.services, ...(file ? { queue: base.queue } : {}) });
 }
 
 type ModelInput = NonNullable<ConfigInput['models']>[number];

@@ -3,6 +3,7 @@ import { decodePredictRequest } from '../../protocol/friendly.js';
 import { predict } from '../../serving/predict.js';
 import { requestAttributes } from '../../services/condition.js';
 import { currentVersion, modelBody, toNodeValue } from '../../services/model-runner.js';
+import { predictAnswer } from '../../services/predict-answer.js';
 import type { ModelRunner } from '../../services/run-context.js';
 import type { ServerContext } from '../context.js';
 import { observed } from '../observe.js';
@@ -40,17 +41,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
     services.get(name); // 404 before the body is looked at
     const request = decodePredictRequest(req.body);
     const value = await services.run(name, request.instances, { requestId: req.id, runModel, request: requestAttributes(req.headers, req.body), keys: request.keys });
-    return {
-      predictions: value.rows,
-      ...(value.labels ? { labels: value.labels } : {}),
-      ...(request.keys ? { keys: request.keys } : {}),
-      ...value.extras,
-      service: name,
-      request_id: req.id,
-      ...(value.route !== undefined ? { route: value.route } : {}),
-      ...(value.failed ? { partial: true, failed: value.failed } : {}),
-      ...(value.job ? { job_id: value.job.id } : {}),
-    };
+    return predictAnswer(name, req.id, request.keys, value);
   });
 }
 
