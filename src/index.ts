@@ -36,6 +36,11 @@ export type {
 } from './ports/job-queue.js';
 export { SqliteJobQueue, type SqliteJobQueueOptions } from './adapters/sqlite/job-queue.js';
 export { runBatch, type BatchOptions, type BatchProgress, type BatchSummary, type BatchTarget, type RunBatchHooks } from './batch/run-batch.js';
+export { Scheduler, type RunScheduledJob, type ScheduledJobContext, type ScheduleEvent, type SchedulerOptions, type TickResult } from './schedules/scheduler.js';
+export { startSchedules, type RunningSchedules, type StartSchedulesOptions } from './schedules/start-schedules.js';
+export type { ScheduleEntry } from './schedules/schema.js';
+export { openScheduleStore } from './adapters/open-schedule-store.js';
+export type { ClaimResult, ScheduleRun, ScheduleRunStatus, ScheduleStore } from './ports/schedule-store.js';
 export { BullJobQueue, type BullJobQueueOptions } from './adapters/redis/job-queue.js';
 export { openQueue } from './app/open-queue.js';
 export { DEFAULT_JOB_QUEUE, startJobWorker, type JobWorker, type JobWorkerOptions } from './jobs/job-worker.js';

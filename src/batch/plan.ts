@@ -4,7 +4,6 @@ import path from 'node:path';
 import { openRegistry } from '../app/open-registry.js';
 import { loadConfigFile, resolveConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
-import { DEFAULT_JOB_QUEUE } from '../jobs/job-worker.js';
 import type { InputReader } from './input-record.js';
 import { checkColumnName, describeLocation, parseInput, parseOutput, type InputLocation, type OutputLocation } from './locations.js';
 import type { OutputWriter } from './output-writer.js';
@@ -19,6 +18,12 @@ import { nullColumnWriter, tableWriter } from './write-table.js';
 
 export const DEFAULT_SHARD_SIZE = 1000;
 export const DEFAULT_WORKERS = 2;
+/**
+ * Batch shards get their own queue by default: the in-process workers of a
+ * run take every job of their queue, and must not take (and fail) the job
+ * API's jobs on the shared "default" queue.
+ */
+export const DEFAULT_BATCH_QUEUE = 'batch';
 
 /** Everything a run needs, resolved from its options (nothing opened yet). */
 export interface BatchPlan {
@@ -84,7 +89,7 @@ export async function planBatch(options: BatchOptions): Promise<BatchPlan> {
     whereNull,
     shardSize,
     workers,
-    queueName: options.queueName ?? DEFAULT_JOB_QUEUE,
+    queueName: options.queueName ?? DEFAULT_BATCH_QUEUE,
     errorFile,
     stateDir,
     target,

@@ -34,7 +34,7 @@ export interface BatchOptions {
   readonly workers?: number;
   /** The queue: "sqlite" (embedded, in the state dir) or a redis:// URL (BullMQ). @default "sqlite" */
   readonly queue?: string;
-  /** The queue name shards go on (`mlpatterns worker -q` must match). @default "default" (what workers take by default) */
+  /** The queue name shards go on: remote workers take them with `mlpatterns worker -q <name>`. @default "batch" */
   readonly queueName?: string;
   /** Where malformed and failed rows are reported (JSON Lines). @default `<output>.errors.jsonl` */
   readonly errors?: string;

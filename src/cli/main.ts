@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isMlError } from '../errors/ml-error.js';
 import { batchCommand } from './commands/batch.js';
 import { cacheCommand } from './commands/cache.js';
+import { loadtestCommand } from './commands/loadtest.js';
 import { modelsCommand } from './commands/models.js';
 import { predictCommand } from './commands/predict.js';
 import { schedulesCommand } from './commands/schedules.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   batchCommand(program);
   schedulesCommand(program);
   workerCommand(program);
+  loadtestCommand(program);
   return program;
 }
 

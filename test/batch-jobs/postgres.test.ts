@@ -71,7 +71,7 @@ describe.skipIf(!available.available)(`batch run on PostgreSQL tables ${availabl
     // Pass 1 predicts nothing itself: a worker here does 2 shards, then holds the next until it is closed.
     const queue = new SqliteJobQueue({ path: path.join(stateDir, 'queue.sqlite'), pollMs: 10 });
     let executed = 0;
-    const worker = queue.work('default', async (ctx) => {
+    const worker = queue.work('batch', async (ctx) => {
       if (++executed > 2) {
         await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
         throw new Error('handed back');

@@ -24,7 +24,7 @@ describe('batch run: killed with SIGKILL and run again', () => {
     // the 4th until it is closed, so the run is killed at a known point.
     const queue = new SqliteJobQueue({ path: path.join(stateDir, 'queue.sqlite'), pollMs: 10 });
     const executed = new Map<string, number>();
-    const worker = queue.work('default', async (ctx) => {
+    const worker = queue.work('batch', async (ctx) => {
       const payload = ctx.job.payload as ShardPayload;
       executed.set(payload.shard, (executed.get(payload.shard) ?? 0) + 1);
       if (executed.size > 3) {

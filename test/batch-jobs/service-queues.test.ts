@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBatch, type BatchOptions } from '../../src/batch/run-batch.js';
 import { requireRedis, TEST_REDIS_URL } from '../helpers/redis.js';
@@ -8,7 +9,16 @@ import { IRIS_SVC, irisRows, maxDiffByKey, readJsonl, tempDir } from './helpers.
 
 const redis = await requireRedis('batch-jobs.redis');
 const tmp = tempDir('service');
-afterAll(() => tmp.remove());
+const redisQueue = `batch-test-${randomBytes(6).toString('hex')}`;
+afterAll(async () => {
+  tmp.remove();
+  if (!redis.available) return;
+  // The BullMQ keys of this file's queue (finished jobs are otherwise kept for the retention time).
+  const client = new Redis(TEST_REDIS_URL);
+  const keys = await client.keys(`mlp:bull:${redisQueue}:*`);
+  if (keys.length > 0) await client.del(...keys);
+  await client.quit();
+});
 
 const rows = irisRows(90);
 const input = path.join(tmp.dir, 'iris.jsonl');
@@ -42,7 +52,7 @@ describe('batch run through a service of the config', () => {
   });
 
   it.skipIf(!redis.available)(`on BullMQ (--queue redis://…) ${redis.reason}`, async () => {
-    await runService({ queue: TEST_REDIS_URL, queueName: `batch-test-${randomBytes(6).toString('hex')}` }, 'redis');
+    await runService({ queue: TEST_REDIS_URL, queueName: redisQueue }, 'redis');
   });
 
   it('refuses a service the config does not have', async () => {

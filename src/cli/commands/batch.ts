@@ -45,7 +45,7 @@ export function batchCommand(program: Command): void {
     .option('--shard-size <n>', 'rows per shard (one queue job each)', '1000')
     .option('--workers <n>', 'shards predicted at once in this process (0: only `mlpatterns worker` processes)', '2')
     .option('--queue <sqlite|redis://…>', 'the job queue (default: the config\'s queue, else sqlite in the state dir)')
-    .option('--queue-name <name>', 'queue name (`mlpatterns worker -q` must match)', 'default')
+    .option('--queue-name <name>', 'queue name; `mlpatterns worker -q <name>` processes take its shards', 'batch')
     .option('--errors <file>', 'error report, JSON Lines (default: <output>.errors.jsonl)')
     .option('--run-id <id>', 'run id (default: derived from input, output, model/service and key)')
     .option('--config <file>', 'mlpatterns.yaml: services, models, queue and state dir')
