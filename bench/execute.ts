@@ -35,6 +35,13 @@ function summaryLine(m: Measurement): string {
       return `median ${Math.round(m.result.medianUs)} µs, p99 ${Math.round(m.result.p99Us)} µs over ${m.result.runs} runs`;
     case 'raw-throughput':
       return m.result.points.map((p) => `b${p.batchSize}: ${Math.round(p.rowsPerS)} rows/s`).join(', ');
+    case 'queue':
+      return `${Math.round(m.jobsPerS)} jobs/s (${m.succeeded} succeeded, ${m.failed} failed in ${m.elapsedS.toFixed(2)} s; submitted in ${m.submitS.toFixed(2)} s)`;
+    case 'batch': {
+      const raw = `raw ${Math.round(m.rawRowsPerS)} rows/s`;
+      if (m.batch === null) return `${raw}; batch runner not available: ${m.batchUnavailable ?? ''}`;
+      return `batch ${Math.round(m.batch.rows / m.batch.elapsedS)} rows/s (${m.batch.status}, ${m.batch.keysWritten} keys in ${m.batch.elapsedS.toFixed(2)} s), ${raw}`;
+    }
     case 'overload': {
       const r = m.result;
       return `due ${Math.round(r.scheduledPerS)} req/s (target ${Math.round(m.targetRatePerS)}), sent ${Math.round(r.sentPerS)}: ${r.accepted.count} accepted (p99 ${msOf(r.accepted.p99Us)} ms), ${r.rejected.count} rejected (p99 ${msOf(r.rejected.p99Us)} ms), ${r.unsent} unsent, server ${m.aliveAfter ? 'alive' : 'DOWN'}`;

@@ -1,5 +1,6 @@
 import type { ClosedLoopResult, OpenLoopResult } from './load-protocol.js';
-import type { RawLatencyResult, RawThroughputResult } from './raw-ort-protocol.js';
+import type { BatchRunResult } from './queue-protocol.js';
+import type { RawLatencyResult, RawRowsResult, RawThroughputResult } from './raw-ort-protocol.js';
 import type { RssTrace } from './rss.js';
 import type { ServerCpu } from './server-cpu.js';
 import type { CacheCounts } from './service-graph-probes.js';
@@ -64,7 +65,51 @@ export interface GroupMeasurement {
   readonly members: readonly GroupMember[];
 }
 
-export type Measurement = ClosedMeasurement | RawLatencyMeasurement | RawThroughputMeasurement | OverloadMeasurement | GroupMeasurement;
+/** Issue 5: tiny-model jobs submitted to a JobQueue and completed by worker processes (the reported round: median jobs/s). */
+export interface QueueMeasurement {
+  readonly kind: 'queue';
+  readonly adapter: 'sqlite' | 'bullmq';
+  /** Jobs per round. */
+  readonly jobs: number;
+  /** Concurrent submit loops in the bench process (each awaits its enqueue before the next). */
+  readonly submitters: number;
+  readonly workerProcesses: number;
+  /** work() concurrency of each worker process. */
+  readonly concurrencyPerWorker: number;
+  /** First enqueue to the last job finished (as the workers' clocks saw it), of the reported round. */
+  readonly elapsedS: number;
+  /** Time to submit every job of the reported round. */
+  readonly submitS: number;
+  readonly jobsPerS: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  /** jobs/s of every round. */
+  readonly roundsJobsPerS: readonly number[];
+}
+
+/** Issue 5: one batch run end to end, and raw onnxruntime over as many rows in runs of the shard size. */
+export interface BatchMeasurement {
+  readonly kind: 'batch';
+  readonly rows: number;
+  readonly shardSize: number;
+  readonly input: string;
+  readonly output: string;
+  /** Raw runs before and after the batch run; the median of their rows/s is compared. */
+  readonly raw: readonly RawRowsResult[];
+  readonly rawRowsPerS: number;
+  /** null when the batch runner could not be loaded (`batchUnavailable` says why). */
+  readonly batch: BatchRunResult | null;
+  readonly batchUnavailable?: string;
+}
+
+export type Measurement =
+  | ClosedMeasurement
+  | RawLatencyMeasurement
+  | RawThroughputMeasurement
+  | OverloadMeasurement
+  | GroupMeasurement
+  | QueueMeasurement
+  | BatchMeasurement;
 
 export type Outcome =
   | {

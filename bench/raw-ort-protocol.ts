@@ -43,5 +43,22 @@ export interface RawThroughputResult {
   readonly best: RawBatchPoint;
 }
 
-export type RawJob = RawLatencyJob | RawThroughputJob;
-export type RawResult = RawLatencyResult | RawThroughputResult;
+/** A fixed number of rows in back-to-back runs of one batch size (the batch-run comparison, issue 5). */
+export interface RawRowsJob {
+  readonly kind: 'rows';
+  readonly model: RawModel;
+  readonly batchSize: number;
+  readonly rows: number;
+}
+
+export interface RawRowsResult {
+  readonly kind: 'rows';
+  readonly batchSize: number;
+  readonly rows: number;
+  readonly runs: number;
+  readonly elapsedS: number;
+  readonly rowsPerS: number;
+}
+
+export type RawJob = RawLatencyJob | RawThroughputJob | RawRowsJob;
+export type RawResult = RawLatencyResult | RawThroughputResult | RawRowsResult;

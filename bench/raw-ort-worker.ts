@@ -7,7 +7,18 @@ import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { median } from './histogram.js';
 import { mulberry32 } from './prng.js';
-import type { RawBatchPoint, RawJob, RawLatencyJob, RawLatencyResult, RawModel, RawResult, RawThroughputJob, RawThroughputResult } from './raw-ort-protocol.js';
+import type {
+  RawBatchPoint,
+  RawJob,
+  RawLatencyJob,
+  RawLatencyResult,
+  RawModel,
+  RawResult,
+  RawRowsJob,
+  RawRowsResult,
+  RawThroughputJob,
+  RawThroughputResult,
+} from './raw-ort-protocol.js';
 import { serveJobs } from './worker-rpc.js';
 
 /** As src/runtime/onnx/session-options.ts: errors-only logging, every other option onnxruntime's default. */
@@ -71,4 +82,21 @@ async function throughput(job: RawThroughputJob): Promise<RawThroughputResult> {
   return { kind: 'throughput', points, best };
 }
 
-serveJobs<RawJob, RawResult>(async (job) => (job.kind === 'latency' ? latency(job) : throughput(job)));
+/** `rows` rows in runs of `batchSize` (the last run smaller when it does not divide), one after the other. */
+async function rows(job: RawRowsJob): Promise<RawRowsResult> {
+  const session = await sessionFor(job.model);
+  const full = feedsFor(job.model, job.batchSize);
+  const rest = job.rows % job.batchSize;
+  const last = rest === 0 ? full : feedsFor(job.model, rest);
+  for (let i = 0; i < 3; i++) await session.run(full);
+  let runs = 0;
+  const start = performance.now();
+  for (let done = 0; done < job.rows; done += job.batchSize) {
+    await session.run(job.rows - done < job.batchSize ? last : full);
+    runs++;
+  }
+  const elapsedS = (performance.now() - start) / 1000;
+  return { kind: 'rows', batchSize: job.batchSize, rows: job.rows, runs, elapsedS, rowsPerS: job.rows / elapsedS };
+}
+
+serveJobs<RawJob, RawResult>(async (job) => (job.kind === 'latency' ? latency(job) : job.kind === 'rows' ? rows(job) : throughput(job)));

@@ -1,5 +1,6 @@
 import { FOREIGN_CPU_NOTICE } from './cpu-usage.js';
 import type { ClosedMeasurement, Outcomes } from './measurements.js';
+import { queueRows } from './queue-report.js';
 import type { Step } from './steps.js';
 import type { TargetResult } from './targets.js';
 
@@ -85,6 +86,10 @@ export function tableRows(steps: readonly Step[], outcomes: Outcomes): TableRow[
           });
         }
         break;
+      case 'queue':
+      case 'batch':
+        rows.push(...queueRows(base, m));
+        break;
       case 'overload': {
         const r = m.result;
         const x = (perS: number): string => `${(perS / m.capacityReqPerS).toFixed(1)}×`;
@@ -160,7 +165,7 @@ export function targetsTable(targets: readonly TargetResult[]): string {
   const lines = ['| target | measured | result | detail |', '|---|---:|---|---|'];
   for (const t of targets) {
     const disturbed = t.disturbedBy === undefined ? '' : ` (unreliable: others used ${t.disturbedBy.toFixed(2)} cores)`;
-    const verdict = (t.pass === null ? (t.skipped === true ? 'SKIPPED' : 'n/a') : t.pass ? 'PASS' : 'FAIL') + disturbed;
+    const verdict = (t.pass === null ? (t.skipped === true ? 'SKIPPED' : t.reported === true ? 'reported' : 'n/a') : t.pass ? 'PASS' : 'FAIL') + disturbed;
     lines.push(`| ${t.target} | ${t.measured} | ${verdict} | ${t.note ?? ''} |`);
   }
   return lines.join('\n');

@@ -23,6 +23,11 @@ export interface Settings {
   /** Per service-graph step (c=1 latency): warm-up, then `repeats` runs of graphDurationS. */
   readonly graphWarmupS: number;
   readonly graphDurationS: number;
+  /** Issue 5: tiny-model jobs per round through the SQLite queue, and through BullMQ (rounds = repeats). */
+  readonly queueJobs: number;
+  readonly bullJobs: number;
+  /** Rows of the generated batch input (1,000,000 is the issue's scenario). */
+  readonly batchRows: number;
 }
 
 export const TINY_CONCURRENCY = 32;
@@ -52,14 +57,14 @@ export const OVERLOAD_GENERATOR_CORES = 0.5;
 export const BATCH_MAX_ROWS = 64;
 export const BATCH_MAX_DELAY_US = 500;
 
-const FULL = { warmupS: 2, durationS: 5, repeats: 3, rawTinyRuns: 20_000, rawSecondsPerSize: 2, overloadS: 10, overloadDrainS: 10, graphWarmupS: 1, graphDurationS: 3 };
+const FULL = { warmupS: 2, durationS: 5, repeats: 3, rawTinyRuns: 20_000, rawSecondsPerSize: 2, overloadS: 10, overloadDrainS: 10, graphWarmupS: 1, graphDurationS: 3, queueJobs: 20_000, bullJobs: 10_000, batchRows: 1_000_000 };
 // Quick mode must finish in under 60 s on 2 cores, build and model generation included.
-const QUICK = { warmupS: 0.4, durationS: 1.5, repeats: 1, rawTinyRuns: 3000, rawSecondsPerSize: 0.2, overloadS: 2.5, overloadDrainS: 2, graphWarmupS: 0.3, graphDurationS: 1 };
+const QUICK = { warmupS: 0.4, durationS: 1.5, repeats: 1, rawTinyRuns: 3000, rawSecondsPerSize: 0.2, overloadS: 2.5, overloadDrainS: 2, graphWarmupS: 0.3, graphDurationS: 1, queueJobs: 4000, bullJobs: 2000, batchRows: 100_000 };
 
 export const USAGE = `usage: npm run bench -- [--quick] [--only <ids>] [--build | --no-build]
 
   --quick         short runs, one repetition (under 60 s)
-  --only <ids>    comma-separated step ids or prefixes: trivial, tiny, raw, wide, wide-on, overload, graph, …
+  --only <ids>    comma-separated step ids or prefixes: trivial, tiny, raw, wide, wide-on, overload, graph, queue, …
   --build         always run npm run build first (default: only when dist/ is older than src/)
   --no-build      never build (benchmark dist/ as it is)
 `;

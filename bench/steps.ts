@@ -1,4 +1,5 @@
 import { runOverload } from './overload.js';
+import { queueSteps } from './queue-steps.js';
 import { graphSteps } from './service-graph.js';
 import type { ClosedLoopResult, HttpRequestSpec, LoadJob, LoadResult } from './load-protocol.js';
 import type { ClosedMeasurement, Measurement, Outcomes } from './measurements.js';
@@ -162,6 +163,8 @@ export const STEPS: readonly Step[] = [
   },
   // Issue 4: cache hits, fan-out and pipeline overhead, all on one server with a service graph config.
   ...graphSteps(),
+  // Issue 5: jobs through the SQLite and BullMQ queues, and a batch run against raw onnxruntime; no server.
+  ...queueSteps(),
 ];
 
 /** The steps --only selects: ids equal to or starting with one of the given prefixes. */

@@ -12,6 +12,8 @@ export interface TargetResult {
   readonly disturbedBy?: number;
   /** The step it reads could not run here (e.g. Redis unreachable): shown as SKIPPED, the reason in the note. */
   readonly skipped?: boolean;
+  /** A figure reported without a target (pass is null): shown as "reported". */
+  readonly reported?: boolean;
 }
 
 export const NA = (id: string, target: string, note: string): TargetResult => ({ id, target, measured: 'n/a', value: null, pass: null, note });

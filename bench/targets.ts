@@ -1,5 +1,6 @@
 import { measured, type Outcomes } from './measurements.js';
 import { overloadTargets } from './overload-targets.js';
+import { QUEUE_READS, queueTargets } from './queue-targets.js';
 import { GRAPH_READS, serviceGraphTargets } from './service-graph-targets.js';
 import { NA, ms, ratio, type TargetResult } from './target-result.js';
 
@@ -20,7 +21,7 @@ const OVERLOAD_READS = ['overload-capacity', 'overload'];
 
 /** Flags a verdict taken while other processes competed for the cores. */
 function withDisturbance(result: TargetResult, outcomes: Outcomes): TargetResult {
-  const steps = READS[result.id] ?? GRAPH_READS[result.id] ?? (result.id.startsWith('overload') ? OVERLOAD_READS : []);
+  const steps = READS[result.id] ?? GRAPH_READS[result.id] ?? QUEUE_READS[result.id] ?? (result.id.startsWith('overload') ? OVERLOAD_READS : []);
   let worst = 0;
   for (const id of steps) {
     const outcome = outcomes.get(id);
@@ -29,7 +30,7 @@ function withDisturbance(result: TargetResult, outcomes: Outcomes): TargetResult
   return worst >= DISTURBED_CORES ? { ...result, disturbedBy: worst } : result;
 }
 
-/** Issue 3's targets and issue 4's service-graph ones, each a ratio or value taken from this one run. */
+/** Issue 3's targets, issue 4's service-graph ones and issue 5's queue and batch ones, each a ratio or value taken from this one run. */
 export function evaluateTargets(outcomes: Outcomes): TargetResult[] {
   const results: TargetResult[] = [];
   const trivial = measured(outcomes, 'trivial', 'closed');
@@ -105,5 +106,6 @@ export function evaluateTargets(outcomes: Outcomes): TargetResult[] {
   }
   results.push(...overloadTargets(overload));
   results.push(...serviceGraphTargets(outcomes));
+  results.push(...queueTargets(outcomes));
   return results.map((r) => withDisturbance(r, outcomes));
 }

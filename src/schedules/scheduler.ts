@@ -139,7 +139,8 @@ export class Scheduler {
     try {
       for (let attempt = 1; attempt <= entry.retries + 1 && !signal.aborted; attempt++) {
         made = attempt;
-        await store.heartbeat(claimed.id, attempt);
+        // A missed heartbeat is not a reason to skip the work; the lease absorbs a few.
+        await store.heartbeat(claimed.id, attempt).catch((err: unknown) => this.#emit({ type: 'error', schedule: entry.name, error: messageOf(err) }));
         try {
           const summary = await runJob(entry, { schedule: entry.name, scheduledAt, attempt, signal });
           const run = await store.finish(claimed.id, { status: 'succeeded', attempts: attempt, summary });

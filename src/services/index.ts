@@ -8,4 +8,7 @@ export { ServiceRepository, type RunServiceOptions } from './service-repository.
 export type { RemoteEvent, BreakerState } from './remote/index.js';
 export { multistage } from './builders.js';
 export type { MultistageNode } from './schema.js';
+export { lookup } from './builders.js';
+export type { LookupNode } from './schema.js';
+export type { LookupEvent } from './run-context.js';
 export type { JobEvent, JobLauncher } from './background-jobs.js';

@@ -1,22 +1,21 @@
+import { mulberry32, type UniformSource } from '../stats/random.js';
+
 /**
  * A seeded pseudo-random generator (mulberry32): training must be reproducible
  * bit for bit, so nothing here touches Math.random. 32-bit state is plenty for
  * weight initialisation and shuffling small datasets.
  */
 export class SeededRandom {
-  private state: number;
+  // The generator itself lives in src/stats/random.ts so serving code (bandits) shares it without importing training.
+  private readonly uniform01: UniformSource;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.uniform01 = mulberry32(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.uniform01();
   }
 
   /** Uniform in [low, high). */

@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { openSqliteScheduleStore } from '../../src/adapters/sqlite/schedule-store.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
+import { until } from './helpers.js';
 
 // Runs the built CLI: `npm run build` first.
 const IRIS = path.join(REPO_ROOT, 'examples/iris');
@@ -77,6 +80,28 @@ describe('mlpatterns schedules', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/schedules\.0\.cron.*invalid cron "61 \* \* \* \*".*minute/s);
   });
+
+  it('run keeps the scheduler going on its cron until SIGTERM', async () => {
+    const every = path.join(dir, 'every-second.yaml');
+    writeFileSync(every, yaml(`  - name: tick
+    cron: "* * * * * *"
+    batch: { model: ${IRIS}, input: rows.jsonl, key: id, output: ticks.jsonl }`));
+    const child = spawn(process.execPath, [BIN, 'schedules', 'run', every], { env: { ...process.env } });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const store = openSqliteScheduleStore({ path: path.join(dir, 'state', 'mlpatterns.db') });
+    try {
+      await until(async () => (await store.history('tick', 10)).some((r) => r.status === 'succeeded'), 15_000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/^schedule tick: "\* \* \* \* \* \*" \(UTC\), next \d{4}-.*Z$/m);
+    expect(stdout).toContain('SIGTERM received, stopping the scheduler');
+    expect((await store.history('tick', 100)).filter((r) => r.status === 'running')).toEqual([]);
+    await store.close();
+  }, 30_000);
 
   it('refuses an unknown schedule name for --now', async () => {
     const result = await runCli(['schedules', 'run', config, '--now', 'nope']);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScheduleStore } from '../../src/ports/schedule-store.js';
 import { Scheduler, type RunScheduledJob, type ScheduleEvent } from '../../src/schedules/scheduler.js';
-import { deferred, scheduleEntry, type StorePair } from './helpers.js';
+import { deferred, scheduleEntry, until, type StorePair } from './helpers.js';
 
 const TICK = new Date('2026-03-04T02:00:00.000Z');
 const NEXT = new Date('2026-03-05T02:00:00.000Z');
@@ -107,6 +107,19 @@ export function schedulerSuite(pair: StorePair): void {
       ['two', { tick: NEXT.toISOString() }],
       ['one', { tick: TICK.toISOString() }],
     ]);
+  });
+
+  it('keeps refreshing the heartbeat of a long run, so other schedulers do not take it as abandoned', async () => {
+    const { a, b } = await stores();
+    const heartbeat = async (): Promise<string | undefined> => (await b.history('nightly', 1))[0]?.heartbeatAt;
+    const runJob: RunScheduledJob = async () => {
+      const first = await heartbeat();
+      await until(async () => (await heartbeat()) !== first);
+      return {};
+    };
+    // Lease 60 ms: a heartbeat every 20 ms.
+    const scheduler = track(new Scheduler({ schedules: [scheduleEntry()], store: a, runJob, leaseMs: 60 }));
+    expect(await scheduler.tick('nightly', TICK)).toMatchObject({ run: { status: 'succeeded' } });
   });
 
   it('aborts a running job on stop and records why', async () => {
