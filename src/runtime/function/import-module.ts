@@ -43,7 +43,7 @@ export async function importModule(file: string): Promise<Record<string, unknown
   try {
     let namespace: unknown;
     if (TYPESCRIPT.has(ext)) {
-      namespace = await (await loadTsImport())(url, import.meta.url);
+      namespace = esmView(await (await loadTsImport())(url, import.meta.url));
     } else {
       // A CommonJS file (.cjs, or .js outside a "type": "module" package) is cached by path, not URL.
       delete requireCache[file];
@@ -56,6 +56,17 @@ export async function importModule(file: string): Promise<Record<string, unknown
 }
 
 const requireCache = createRequire(import.meta.url).cache;
+
+/**
+ * Outside a `"type": "module"` package, tsx compiles a .ts file as CommonJS and
+ * the namespace's `default` is the whole `exports` object (`{ __esModule, default }`);
+ * the module's own exports are that object's, as they would be in ESM.
+ */
+function esmView(namespace: unknown): unknown {
+  const inner = (namespace as { default?: unknown } | null)?.default;
+  const isCjsExports = inner !== null && typeof inner === 'object' && (inner as { __esModule?: unknown }).__esModule === true;
+  return isCjsExports ? inner : namespace;
+}
 
 type TsImport = (specifier: string, parentURL: string) => Promise<unknown>;
 
