@@ -56,3 +56,4 @@ export { ModelRepository } from './serving/model-repository.js';
 export { predict, type PredictResponse } from './serving/predict.js';
 export * from './services/index.js';
 export type { DType, NamedTensors, Signature, Tensor, TensorSpec } from './tensor/tensor.js';
+export * as stats from './stats/index.js';
