@@ -57,3 +57,4 @@ export { predict, type PredictResponse } from './serving/predict.js';
 export * from './services/index.js';
 export type { DType, NamedTensors, Signature, Tensor, TensorSpec } from './tensor/tensor.js';
 export * as stats from './stats/index.js';
+export * as loadtest from './loadtest/index.js';
