@@ -68,10 +68,11 @@ export interface GroupMeasurement {
 /** Issue 5: tiny-model jobs submitted to a JobQueue and completed by worker processes (the reported round: median jobs/s). */
 export interface QueueMeasurement {
   readonly kind: 'queue';
-  readonly adapter: 'sqlite' | 'bullmq';
+  /** http: through the job API of a server running its own worker (SQLite queue). */
+  readonly adapter: 'sqlite' | 'bullmq' | 'http';
   /** Jobs per round. */
   readonly jobs: number;
-  /** Concurrent submit loops in the bench process (each awaits its enqueue before the next). */
+  /** Concurrent submit loops in the bench process (each awaits its enqueue, or its 202, before the next). */
   readonly submitters: number;
   readonly workerProcesses: number;
   /** work() concurrency of each worker process. */

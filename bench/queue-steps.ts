@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { JobQueue } from '../src/ports/job-queue.js';
 import { epochMs, openAdapter } from './queue-adapters.js';
 import { writeBatchInput } from './queue-batch-input.js';
+import { httpJobsStep } from './queue-http.js';
 import { QUEUE_STEP_IDS } from './queue-step-ids.js';
 import { deleteKeysWithPrefix } from './queue-redis.js';
 import { StepSkipped, type BatchMeasurement, type QueueMeasurement } from './measurements.js';
@@ -227,5 +228,5 @@ function batchStep(): Step {
 
 /** The steps in run order. A function for the same reason as graphSteps (steps.ts imports this file). */
 export function queueSteps(): Step[] {
-  return [sqliteStep(), bullStep(), batchStep()];
+  return [sqliteStep(), httpJobsStep(), bullStep(), batchStep()];
 }

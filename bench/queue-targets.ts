@@ -9,6 +9,7 @@ const smallRatio = (x: number): string => (x >= 0.1 ? ratio(x) : `${x.toPrecisio
 export const QUEUE_TARGETS = {
   sqlite: ['queue-sqlite-jobs', 'embedded SQLite queue: tiny-model jobs submitted and completed ≥ 2,000 jobs/s (2 cores)'],
   batch: ['batch-vs-raw', 'batch of 1,000,000 rows, tiny model: rows/s ≥ 0.5 × raw onnxruntime at the shard size'],
+  http: ['queue-http-jobs', 'job API over HTTP, server with --workers-inline (SQLite): tiny-model jobs/s (informational, no target)'],
   bullmq: ['queue-bullmq-jobs', 'BullMQ on Redis, 2 worker processes: tiny-model jobs/s (reported, no target)'],
 } as const;
 
@@ -19,6 +20,7 @@ export const BATCH_VS_RAW = 0.5;
 export const QUEUE_READS: Readonly<Record<string, readonly string[]>> = {
   [QUEUE_TARGETS.sqlite[0]]: [IDS.sqlite],
   [QUEUE_TARGETS.batch[0]]: [IDS.batch],
+  [QUEUE_TARGETS.http[0]]: [IDS.http],
   [QUEUE_TARGETS.bullmq[0]]: [IDS.bullmq],
 };
 
@@ -36,7 +38,8 @@ function jobsTarget([id, target]: readonly [string, string], outcomes: Outcomes,
   const m = measured(outcomes, step, 'queue');
   if (m === undefined) return missing(outcomes, id, target, step);
   const value = m.jobsPerS;
-  const shape = `${m.jobs.toLocaleString('en-US')} jobs from ${m.submitters} submit loops, ${m.workerProcesses} worker process${m.workerProcesses > 1 ? 'es' : ''} × concurrency ${m.concurrencyPerWorker}`;
+  const workers = m.adapter === 'http' ? `the server's inline worker × concurrency ${m.concurrencyPerWorker}` : `${m.workerProcesses} worker process${m.workerProcesses > 1 ? 'es' : ''} × concurrency ${m.concurrencyPerWorker}`;
+  const shape = `${m.jobs.toLocaleString('en-US')} jobs from ${m.submitters} ${m.adapter === 'http' ? 'HTTP clients' : 'submit loops'}, ${workers}`;
   // Jobs that failed or never ran were not "completed": the rate would count work not done.
   const lost = m.jobs - m.succeeded;
   if (lost > 0) return { id, target, measured: perS(value, 'jobs'), value, pass: limit === null ? null : false, note: `${lost} of ${m.jobs} jobs did not succeed (${m.failed} failed); ${shape}` };
@@ -65,6 +68,7 @@ function batchTarget(outcomes: Outcomes): TargetResult {
 export function queueTargets(outcomes: Outcomes): TargetResult[] {
   return [
     jobsTarget(QUEUE_TARGETS.sqlite, outcomes, IDS.sqlite, SQLITE_JOBS_PER_S),
+    jobsTarget(QUEUE_TARGETS.http, outcomes, IDS.http, null),
     batchTarget(outcomes),
     jobsTarget(QUEUE_TARGETS.bullmq, outcomes, IDS.bullmq, null),
   ];
