@@ -1,6 +1,7 @@
 import { runOverload } from './overload.js';
 import { queueSteps } from './queue-steps.js';
 import { graphSteps } from './service-graph.js';
+import { predictionLogSteps } from './prediction-log.js';
 import type { ClosedLoopResult, HttpRequestSpec, LoadJob, LoadResult } from './load-protocol.js';
 import type { ClosedMeasurement, Measurement, Outcomes } from './measurements.js';
 import {
@@ -165,6 +166,8 @@ export const STEPS: readonly Step[] = [
   ...graphSteps(),
   // Issue 5: jobs through the SQLite and BullMQ queues, and a batch run against raw onnxruntime; no server.
   ...queueSteps(),
+  // Issue 6: the cost of logging every prediction (two servers of its own, started by the step).
+  ...predictionLogSteps(),
 ];
 
 /** The steps --only selects: ids equal to or starting with one of the given prefixes. */

@@ -1,6 +1,7 @@
 import { measured, type Outcomes } from './measurements.js';
 import { overloadTargets } from './overload-targets.js';
 import { QUEUE_READS, queueTargets } from './queue-targets.js';
+import { PREDLOG_READS, predictionLogTargets } from './prediction-log-targets.js';
 import { GRAPH_READS, serviceGraphTargets } from './service-graph-targets.js';
 import { NA, ms, ratio, type TargetResult } from './target-result.js';
 
@@ -21,7 +22,7 @@ const OVERLOAD_READS = ['overload-capacity', 'overload'];
 
 /** Flags a verdict taken while other processes competed for the cores. */
 function withDisturbance(result: TargetResult, outcomes: Outcomes): TargetResult {
-  const steps = READS[result.id] ?? GRAPH_READS[result.id] ?? QUEUE_READS[result.id] ?? (result.id.startsWith('overload') ? OVERLOAD_READS : []);
+  const steps = READS[result.id] ?? GRAPH_READS[result.id] ?? QUEUE_READS[result.id] ?? PREDLOG_READS[result.id] ?? (result.id.startsWith('overload') ? OVERLOAD_READS : []);
   let worst = 0;
   for (const id of steps) {
     const outcome = outcomes.get(id);
@@ -107,5 +108,6 @@ export function evaluateTargets(outcomes: Outcomes): TargetResult[] {
   results.push(...overloadTargets(overload));
   results.push(...serviceGraphTargets(outcomes));
   results.push(...queueTargets(outcomes));
+  results.push(...predictionLogTargets(outcomes));
   return results.map((r) => withDisturbance(r, outcomes));
 }

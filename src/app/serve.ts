@@ -6,6 +6,8 @@ import type { AliasWatcher } from '../serving/alias-watcher.js';
 import { ModelRepository } from '../serving/model-repository.js';
 import { ServiceRepository } from '../services/service-repository.js';
 import { loadModels } from './load-models.js';
+import { startPredictionLog } from './start-prediction-log.js';
+import type { PredictionLogger } from '../predlog/prediction-logger.js';
 import { startServerJobs, type ServerJobs } from './serve-jobs.js';
 import { openRegistry, type OpenedRegistry } from './open-registry.js';
 import { startSchedules, type RunningSchedules } from '../schedules/start-schedules.js';
@@ -45,6 +47,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = new ServerMetrics();
   let services: ServiceRepository | undefined;
   let jobs: ServerJobs | undefined;
+  let predictionLog: PredictionLogger | undefined;
   metrics.trackInFlight(() => repository.names().map((name) => [name, repository.get(name).inFlight]));
   try {
     await loadModels(config.models, { repository, watchers, registry: opened?.registry, log, metrics });
@@ -56,8 +59,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onBreaker: ({ target, state }) => metrics.remoteBreaker.set({ target }, BREAKER_GAUGE[state]),
       onJob: ({ service, status }) => metrics.jobs.inc({ service, status }),
     });
+    predictionLog = startPredictionLog(config, metrics, log);
     jobs = await startServerJobs(config, { repository, services, metrics, log, inline: options.workersInline ?? config.queue.inline });
-    const server = await buildServer({ repository, services, logger, metrics, bodyLimit: config.server.bodyLimit, jobs: jobs.api });
+    const server = await buildServer({ repository, services, logger, metrics, bodyLimit: config.server.bodyLimit, jobs: jobs.api, ...(predictionLog ? { predictionLog } : {}) });
     const address = await server.app.listen({ host: config.server.host, port: config.server.port }).catch(async (err: unknown) => {
       await server.app.close(); // a port already taken must not leave the app's resources behind
       throw err;
@@ -77,6 +81,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await schedules?.close();
         await Promise.all(watchers.map((w) => w.close()));
         await server.app.close();
+        // After the last request: its records are in the buffer (bounded wait, a sink that is down must not hold shutdown).
+        await predictionLog?.close(Math.min(5000, config.server.shutdownGraceMs));
         // Half the grace, so the worker hands its unfinished jobs back before the CLI's forced exit.
         await jobs?.close(Math.floor(config.server.shutdownGraceMs / 2));
         // Before the models go: running multistage jobs still need them (bounded wait, see ServiceRepository.close).
@@ -88,6 +94,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   } catch (err) {
     await Promise.all(watchers.map((w) => w.close()));
     await jobs?.close(0);
+    await predictionLog?.close(0);
     await repository.close();
     await services?.close();
     await opened?.close();

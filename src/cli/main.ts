@@ -4,6 +4,7 @@ import { isMlError } from '../errors/ml-error.js';
 import { batchCommand } from './commands/batch.js';
 import { cacheCommand } from './commands/cache.js';
 import { loadtestCommand } from './commands/loadtest.js';
+import { logsCommand } from './commands/logs.js';
 import { modelsCommand } from './commands/models.js';
 import { predictCommand } from './commands/predict.js';
 import { schedulesCommand } from './commands/schedules.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   schedulesCommand(program);
   workerCommand(program);
   loadtestCommand(program);
+  logsCommand(program);
   return program;
 }
 

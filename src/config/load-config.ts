@@ -44,6 +44,7 @@ export function resolveConfig(raw: unknown, file = '<inline>'): Config {
     storage: { ...cfg.storage, stateDir: path.resolve(base, cfg.storage.stateDir) },
     queue: { ...cfg.queue, ...(cfg.queue.path !== undefined ? { path: path.resolve(base, cfg.queue.path) } : {}) },
     schedules: cfg.schedules.map((s) => ({ ...s, batch: resolveBatchPaths(s.batch, base) })),
+    logging: { predictions: { ...cfg.logging.predictions, ...(cfg.logging.predictions.path !== undefined ? { path: path.resolve(base, cfg.logging.predictions.path) } : {}) } },
     models: cfg.models.map((m) => ({
       ...m,
       ...(m.path !== undefined ? { path: path.resolve(base, m.path) } : {}),

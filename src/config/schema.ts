@@ -131,6 +131,30 @@ export const queueSchema = z
   })
   .strict();
 
+/** The prediction log (docs/prediction-log.md): every prediction recorded off the request path. */
+export const predictionLogSchema = z
+  .object({
+    /** Where records go: an embedded SQLite file, a NATS JetStream stream, a Redis Stream, or nowhere. @default "sqlite" */
+    store: z.enum(['sqlite', 'nats', 'redis', 'none']).default('sqlite'),
+    /** Server URL for "nats" / "redis". @default "nats://127.0.0.1:4222" / "redis://127.0.0.1:6379" */
+    url: z.string().min(1).optional(),
+    /** SQLite file (relative to the config file). @default "<storage.stateDir>/predictions.sqlite" */
+    path: z.string().min(1).optional(),
+    /** JetStream stream ("nats") or stream key ("redis"). @default "MLP_PREDICTIONS" / "mlp:predictions" */
+    stream: z.string().min(1).optional(),
+    /** "nats": records go to `<subjectPrefix>.<service or model>`. @default "mlp.predictions" */
+    subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated tokens of letters, digits, "_" and "-"').optional(),
+    /** Share of records that keep their inputs, 0..1. @default 1 */
+    sampleInputs: z.number().min(0).max(1).default(1),
+    /** Instance fields (dot paths, or column indexes) stored as "[redacted]". @default [] */
+    redact: z.array(z.string().min(1)).default([]),
+    /** Records buffered while the sink is slow or down; beyond, new ones are dropped and counted. @default 10000 */
+    bufferSize: z.number().int().min(1).default(10_000),
+    /** How often the buffer is written out, ms. @default 1000 */
+    flushMs: z.number().int().min(1).default(1000),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: z
@@ -168,6 +192,11 @@ export const configSchema = z
     queue: queueSchema.default(() => queueSchema.parse({})),
     /** Batch jobs on a cron (docs/schedules.md). @default [] */
     schedules: schedulesSchema,
+    /** Records kept about serving (docs/prediction-log.md). */
+    logging: z
+      .object({ predictions: predictionLogSchema.default(() => predictionLogSchema.parse({})) })
+      .strict()
+      .default(() => ({ predictions: predictionLogSchema.parse({}) })),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -189,3 +218,4 @@ export type SessionOptions = z.output<typeof sessionOptionsSchema>;
 export type BatchingOptions = z.output<typeof batchingSchema>;
 export type LimitsOptions = z.output<typeof limitsSchema>;
 export type QueueConfig = z.output<typeof queueSchema>;
+export type PredictionLogConfig = z.output<typeof predictionLogSchema>;

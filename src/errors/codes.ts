@@ -81,6 +81,7 @@ export const ERROR_CODES = {
   // --- configuration and CLI ----------------------------------------------
   CONFIG_INVALID: { status: 400, message: 'Invalid configuration {path}:\n{problems}' },
   STORE_UNAVAILABLE: { status: 503, message: 'Storage backend unavailable: {reason}' },
+  PREDICTION_LOG_DISABLED: { status: 503, message: 'The prediction log is off on this server (logging.predictions.store is "none")' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

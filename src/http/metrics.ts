@@ -115,6 +115,14 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  /** Prediction-log records lost (docs/prediction-log.md); predictions themselves are unaffected. */
+  readonly predictionLogDropped = new Counter({
+    name: 'mlpatterns_prediction_log_dropped_total',
+    help: 'Prediction log records dropped, by reason (buffer_full: the buffer was full; sink_error: the sink refused the batch)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   #readInFlight: () => Iterable<[model: string, inFlight: number]> = () => [];
 
   /** Read at scrape time (prom-client calls collect), so the request path pays nothing for it. */

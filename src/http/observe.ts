@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyRequest } from 'fastify';
 import { isMlError } from '../errors/ml-error.js';
+import type { PredictionFacts } from '../predlog/prediction-logger.js';
 import type { ModelLease } from '../serving/model-host.js';
 import type { ServerContext } from './context.js';
 
@@ -10,7 +11,16 @@ export interface CallContext {
   countRows(rows: number): void;
   /** Deadline options for `infer`/`predict`, from the model's `limits.timeoutMs`. */
   readonly deadline: { deadline?: number; deadlineMs?: number };
+  /**
+   * Tells the prediction log about this call (request id, inputs, and outputs
+   * once known); `observed` adds model, version, latency and status and logs it,
+   * on failure too. Calls that never note are not logged.
+   */
+  note(facts: Partial<CallFacts>): void;
 }
+
+/** What a route knows of a call that the prediction log records. */
+export type CallFacts = Omit<PredictionFacts, 'model' | 'version' | 'latencyMs' | 'status'>;
 
 /**
  * A route `onRequest` hook that sheds load before the body is read: under
@@ -51,19 +61,25 @@ export async function observed<T>(
   }
   const series = ctx.metrics.requestSeries(modelName, lease.model.version, protocol);
   const timeoutMs = host.limits?.timeoutMs ?? 0;
+  let facts: Partial<CallFacts> | undefined;
   const call: CallContext = {
     countRows: (rows) => series.inferences.inc(rows),
     deadline: timeoutMs > 0 ? { deadline: arrived + timeoutMs, deadlineMs: timeoutMs } : {},
+    note: (more) => (facts = facts ? { ...facts, ...more } : more),
   };
   let status = 200;
+  let code = 'ok';
   try {
     return await run(lease, call);
   } catch (err) {
     status = isMlError(err) ? err.status : 500;
+    code = isMlError(err) ? err.code : 'INTERNAL';
     throw err;
   } finally {
     lease.release();
-    series.latency.observe((performance.now() - arrived) / 1000);
+    const latencyMs = performance.now() - arrived;
+    series.latency.observe(latencyMs / 1000);
     series.count(status);
+    if (facts?.requestId !== undefined && ctx.predictionLog) ctx.predictionLog.log({ ...facts, requestId: facts.requestId, model: modelName, version: lease.model.version, latencyMs, status: code });
   }
 }

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { MlError } from '../errors/ml-error.js';
 import type { Logger } from 'pino';
 import type { JobApiOptions } from '../jobs/job-api-options.js';
+import type { PredictionLogger } from '../predlog/prediction-logger.js';
 import type { ModelRepository } from '../serving/model-repository.js';
 import { ServiceRepository } from '../services/service-repository.js';
 import type { ServerContext } from './context.js';
@@ -10,6 +11,7 @@ import { ServerMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, genRequestId } from './request-id.js';
 import { docsRoutes } from './routes/docs.js';
 import { jobRoutes } from './routes/jobs.js';
+import { logRoutes } from './routes/logs.js';
 import { oipRoutes } from './routes/oip.js';
 import { operationsRoutes } from './routes/operations.js';
 import { predictRoutes } from './routes/predict.js';
@@ -38,6 +40,8 @@ export interface BuildServerOptions {
   readonly metrics?: ServerMetrics;
   /** The job queue of `POST /v1/services/{name}/jobs` (docs/jobs.md). @default none: that route answers 503 */
   readonly jobs?: JobApiOptions;
+  /** Records every prediction (docs/prediction-log.md). @default none: nothing is logged, `GET /v1/logs` answers 503 */
+  readonly predictionLog?: PredictionLogger;
 }
 
 export interface MlServer {
@@ -66,7 +70,7 @@ export async function buildServer(options: BuildServerOptions): Promise<MlServer
   const metrics = options.metrics ?? new ServerMetrics();
   let shuttingDown = false;
   const services = options.services ?? new ServiceRepository([]);
-  const ctx: ServerContext = { repository: options.repository, services, metrics, jobs: options.jobs, isShuttingDown: () => shuttingDown };
+  const ctx: ServerContext = { repository: options.repository, services, metrics, jobs: options.jobs, predictionLog: options.predictionLog, isShuttingDown: () => shuttingDown };
 
   // Any non-JSON body (binary OIP requests, and tritonclient's, which carry no
   // Content-Type) arrives as raw bytes; each route decides what it accepts.
@@ -95,6 +99,7 @@ export async function buildServer(options: BuildServerOptions): Promise<MlServer
   predictRoutes(app, ctx);
   serviceRoutes(app, ctx);
   jobRoutes(app, ctx);
+  logRoutes(app, ctx);
   oipRoutes(app, ctx);
   await app.ready();
   return { app, metrics, beginShutdown: () => (shuttingDown = true) };

@@ -11,6 +11,10 @@ export interface ModelCall {
   readonly signature?: string;
   /** The request id of the service call: every branch sees the same one. */
   readonly requestId: string;
+  /** The service whose graph makes the call, and where in it (for the prediction log). */
+  readonly service?: string;
+  /** Parallel branches joined by "/", then the model: "ensemble/svc/iris". */
+  readonly node?: string;
 }
 
 /**

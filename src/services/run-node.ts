@@ -18,6 +18,8 @@ export async function runNode(node: ServiceNode, instances: readonly unknown[], 
         model: node.model,
         instances,
         requestId: ctx.requestId,
+        service: ctx.service,
+        node: `${ctx.branchPath}${node.model}`,
         ...(node.signature !== undefined ? { signature: node.signature } : {}),
       });
     case 'pipeline':

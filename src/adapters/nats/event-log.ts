@@ -62,7 +62,7 @@ export class NatsEventLog implements EventLog {
     const { js } = await this.#connect();
     const limit = queryLimit(query);
     const options: Partial<OrderedConsumerOptions> = {
-      ...(query.service !== undefined ? { filter_subjects: [this.subjectOf({ service: query.service, model: '' })] } : {}),
+      ...(query.service !== undefined ? { filter_subjects: this.subjectOf({ service: query.service, model: '' }) } : {}),
       ...(query.after !== undefined
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: checkedSeq(query.after) + 1 }
         : query.since !== undefined
@@ -80,14 +80,14 @@ export class NatsEventLog implements EventLog {
         const record = parseRecord(m.string());
         if (record && matchesQuery(record, query)) {
           if (records.length === limit) {
-            await messages.close();
+            void messages.close(); // awaiting it inside the loop would wait for the loop itself
             return { records, next: String(lastSeq) };
           }
           records.push(record);
           lastSeq = m.seq;
         }
         if (m.info.pending === 0) {
-          await messages.close();
+          void messages.close();
           break;
         }
       }

@@ -14,14 +14,12 @@ export interface RedisEventLogOptions {
 
 /** Entries read per XRANGE while scanning for matches. */
 const SCAN_BATCH = 500;
-/** Records are appended after they happen (flush delay); an entry this much younger than `until` may still match. */
-const APPEND_SLACK_MS = 60_000;
 
 /**
  * The EventLog port on a Redis Stream: one entry per record (field `r`, the
  * record as JSON), trimmed to about `maxLength` entries. A query scans the
- * stream with XRANGE from `since` (entry ids are the append time) and filters
- * here, so a selective query over a long stream reads much of it: fine for
+ * stream with XRANGE from `since` (entry ids are the append time, never
+ * earlier than the record's) to its end and filters here, so a selective query over a long stream reads much of it: fine for
  * debugging and recent windows, not an analytics store (docs/prediction-log.md).
  * Like the cache, it fails fast while Redis is down and reconnects by itself.
  */
@@ -58,14 +56,12 @@ export class RedisEventLog implements EventLog {
   async query(query: EventQuery): Promise<EventPage> {
     await this.#ready();
     const limit = queryLimit(query);
-    const stopAfterMs = query.until ? query.until.getTime() + APPEND_SLACK_MS : Infinity;
     let start = query.after !== undefined ? `(${checkedId(query.after)}` : query.since ? String(query.since.getTime()) : '-';
     const records: PredictionRecord[] = [];
     let lastId: string | undefined;
     for (;;) {
       const entries = await this.#client.xrange(this.#key, start, '+', 'COUNT', SCAN_BATCH);
       for (const [id, fields] of entries) {
-        if (Number(id.split('-')[0]) > stopAfterMs) return { records };
         const record = parseEntry(fields);
         if (!record || !matchesQuery(record, query)) continue;
         if (records.length === limit) return { records, ...(lastId ? { next: lastId } : {}) };

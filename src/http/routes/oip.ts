@@ -76,7 +76,9 @@ export function oipRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const inferModel = (req: FastifyRequest<ModelParams>, reply: FastifyReply) =>
     observed(ctx, 'v2', req.params.name, async (lease, call) => {
       const model = versionOf(lease.model, req.params);
+      call.note({ requestId: req.id });
       const inferReq = decodeBody(req);
+      call.note({ inputs: inferReq.inputs });
       const signature = pickSignature(model, inferReq.signature);
       validateInputs(inferReq.inputs, signature);
       const available = model.availableOutputs(signature.name);
@@ -86,6 +88,7 @@ export function oipRoutes(app: FastifyInstance, ctx: ServerContext): void {
       }
       const result = await model.infer(inferReq.inputs, { signature: signature.name, outputs, ...call.deadline });
       call.countRows(Object.values(inferReq.inputs)[0]?.shape[0] ?? 0);
+      call.note({ outputs: result.outputs, labels: result.predictedLabels });
       const response = {
         modelName: model.name,
         modelVersion: model.version,

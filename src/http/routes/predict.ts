@@ -42,7 +42,14 @@ export function predictRoutes(app: FastifyInstance, ctx: ServerContext): void {
 }
 
 async function predictCounted(model: LoadedModel, body: unknown, requestId: string, call: CallContext) {
+  call.note({ requestId, inputs: loggedInstances(body) });
   const response = await predict(model, body, requestId, call.deadline);
   call.countRows(response.predictions.length);
+  call.note({ outputs: response.predictions, labels: response.labels, keys: response.keys });
   return response;
+}
+
+/** The instances as sent, for the prediction log (the body is checked by `predict`). */
+function loggedInstances(body: unknown): unknown {
+  return typeof body === 'object' && body !== null && 'instances' in body ? body.instances : undefined;
 }

@@ -49,8 +49,10 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
 export function observedRunner(ctx: ServerContext): ModelRunner {
   const run = (call: Parameters<ModelRunner>[0]) =>
     observed(ctx, 'service', call.model, async (lease, cc) => {
+      cc.note({ requestId: call.requestId, service: call.service, node: call.node, inputs: call.instances });
       const res = await predict(lease.model, modelBody(call), call.requestId, cc.deadline);
       cc.countRows(res.predictions.length);
+      cc.note({ outputs: res.predictions, labels: res.labels });
       return toNodeValue(res);
     });
   return Object.assign(run, { versionOf: currentVersion(ctx.repository) });

@@ -1,0 +1,101 @@
+/**
+ * Issue 6's prediction-log scenario: the tiny model's throughput with every
+ * prediction logged (SQLite sink, the default) against the same model with the
+ * log off, two servers started side by side for this step and measured in
+ * interleaved slices, so drift on the machine touches both alike.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ClosedLoopResult, LoadJob } from './load-protocol.js';
+import type { GroupMeasurement } from './measurements.js';
+import { IRIS_NAME, IRIS_ROW, friendlyRequest } from './payloads.js';
+import { IRIS_PACKAGE } from './paths.js';
+import { startServer, stopServer, type RunningServer } from './server.js';
+import { TINY_CONCURRENCY } from './settings.js';
+import type { Step } from './steps.js';
+
+export const PREDLOG_STEP_IDS = { group: 'predlog-cost', off: 'predlog-cost/off', on: 'predlog-cost/on' } as const;
+
+/** Each repeat is cut into this many slices per server, taken in turns. */
+const SLICES_PER_REPEAT = 3;
+
+function writeConfig(dir: string, store: 'sqlite' | 'none'): string {
+  const file = join(dir, `predlog-${store}.yaml`);
+  const lines = [
+    '# Written by bench/prediction-log.ts.',
+    'models:',
+    `  - { name: ${IRIS_NAME}, path: ${JSON.stringify(IRIS_PACKAGE)} }`,
+    'logging:',
+    `  predictions: { store: ${store}, path: ${JSON.stringify(join(dir, 'predictions.sqlite'))} }`,
+  ];
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** The median-throughput slice stands for the server; errors are summed over every slice, so none hides. */
+function memberResult(slices: readonly ClosedLoopResult[]): ClosedLoopResult {
+  const median = [...slices].sort((a, b) => a.reqPerS - b.reqPerS)[(slices.length - 1) >> 1];
+  if (median === undefined) throw new Error('no slices');
+  const sum = (f: (r: ClosedLoopResult) => number): number => slices.reduce((total, r) => total + f(r), 0);
+  return { ...median, non2xx: sum((r) => r.non2xx), networkErrors: sum((r) => r.networkErrors) };
+}
+
+export function predictionLogSteps(): Step[] {
+  const request = friendlyRequest(IRIS_NAME, [[...IRIS_ROW]]);
+  return [
+    {
+      id: PREDLOG_STEP_IDS.group,
+      title: `tiny model, friendly JSON: prediction log on (SQLite) vs off (interleaved)`,
+      concurrency: String(TINY_CONCURRENCY),
+      estimateS: (s) => 2 * (s.warmupS + s.durationS * s.repeats) + 2,
+      run: async (ctx): Promise<GroupMeasurement> => {
+        const dir = mkdtempSync(join(tmpdir(), 'mlp-bench-predlog-'));
+        const servers: RunningServer[] = [];
+        try {
+          for (const store of ['none', 'sqlite'] as const) {
+            servers.push(await startServer({ label: `iris, prediction log ${store}`, model: '', name: '', config: writeConfig(dir, store), flags: [] }, join(dir, `state-${store}`)));
+          }
+          const s = ctx.settings;
+          const rounds = SLICES_PER_REPEAT * s.repeats;
+          const slices: ClosedLoopResult[][] = servers.map(() => []);
+          for (let round = 0; round < rounds; round++) {
+            for (let k = 0; k < servers.length; k++) {
+              const i = (round + k) % servers.length;
+              const server = servers[i];
+              if (server === undefined) throw new Error(`no server ${i}`);
+              const job: LoadJob = { kind: 'closed', url: server.url, request, connections: TINY_CONCURRENCY, durationS: s.durationS / SLICES_PER_REPEAT, warmupS: round === 0 ? s.warmupS : 0 };
+              const result = await ctx.load.call(job);
+              if (result.kind !== 'closed') throw new Error('load worker answered a closed-loop job with an open-loop result');
+              slices[i]?.push(result);
+            }
+          }
+          const members = [
+            { id: PREDLOG_STEP_IDS.off, title: 'tiny model, prediction log off (store: none)', own: slices[0] ?? [] },
+            { id: PREDLOG_STEP_IDS.on, title: 'tiny model, prediction log on (store: sqlite)', own: slices[1] ?? [] },
+          ];
+          return {
+            kind: 'group',
+            members: members.map(({ id, title, own }) => ({
+              id,
+              title,
+              sliceP50sUs: own.map((r) => r.ok.p50Us),
+              measurement: {
+                kind: 'closed',
+                concurrency: TINY_CONCURRENCY,
+                rowsPerRequest: 1,
+                serverFlags: [],
+                result: memberResult(own),
+                repeatsReqPerS: own.map((r) => r.reqPerS),
+                meanBatchRows: null,
+              },
+            })),
+          };
+        } finally {
+          for (const server of servers) await stopServer(server);
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    },
+  ];
+}
