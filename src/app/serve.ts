@@ -58,6 +58,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onRemote: ({ target, result }) => metrics.remoteRequests.inc({ target, result }),
       onBreaker: ({ target, state }) => metrics.remoteBreaker.set({ target }, BREAKER_GAUGE[state]),
       onJob: ({ service, status }) => metrics.jobs.inc({ service, status }),
+      onShadow: ({ service, node, candidate, result, agreed, disagreed }) => {
+        metrics.shadowRequests.inc({ service, node, candidate, result });
+        if (agreed) metrics.shadowAgreement.inc({ service, node, candidate, agree: 'true' }, agreed);
+        if (disagreed) metrics.shadowAgreement.inc({ service, node, candidate, agree: 'false' }, disagreed);
+      },
+      onSplit: ({ service, node, variant }) => metrics.splitRequests.inc({ service, node, variant }),
     });
     predictionLog = startPredictionLog(config, metrics, log);
     jobs = await startServerJobs(config, { repository, services, metrics, log, inline: options.workersInline ?? config.queue.inline });

@@ -123,6 +123,29 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  /** Shadow nodes (docs/services.md): candidate outcomes per mirrored request. */
+  readonly shadowRequests = new Counter({
+    name: 'mlpatterns_shadow_requests_total',
+    help: 'Mirrored requests per shadow candidate, by service, shadow node, candidate and result (ok, error, timeout: abandoned, skipped: the node was at its bound)',
+    labelNames: ['service', 'node', 'candidate', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly shadowAgreement = new Counter({
+    name: 'mlpatterns_shadow_agreement_total',
+    help: 'Instances a shadow candidate answered, by whether it agreed with the primary (same label, else same argmax, else equal row)',
+    labelNames: ['service', 'node', 'candidate', 'agree'] as const,
+    registers: [this.registry],
+  });
+
+  /** Split nodes (online A/B): which variant served each request. */
+  readonly splitRequests = new Counter({
+    name: 'mlpatterns_split_requests_total',
+    help: 'Requests served by each variant of a split node, by service, split node and variant',
+    labelNames: ['service', 'node', 'variant'] as const,
+    registers: [this.registry],
+  });
+
   #readInFlight: () => Iterable<[model: string, inFlight: number]> = () => [];
 
   /** Read at scrape time (prom-client calls collect), so the request path pays nothing for it. */

@@ -16,7 +16,7 @@ export function toJsonValue(value: unknown): unknown {
 }
 
 function needsCopy(value: object): boolean {
-  for (const v of Object.values(value)) {
+  for (const v of Object.values(value) as unknown[]) {
     if (typeof v === 'bigint' || ArrayBuffer.isView(v)) return true;
     if (v !== null && typeof v === 'object' && needsCopy(v)) return true;
   }

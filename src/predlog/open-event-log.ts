@@ -11,7 +11,7 @@ export function openEventLog(config: PredictionLogConfig, stateDir: string): Eve
     case 'none':
       return undefined;
     case 'sqlite':
-      return new SqliteEventLog({ path: config.path ?? path.join(stateDir, 'predictions.sqlite') });
+      return new SqliteEventLog({ path: config.path ?? path.join(stateDir, 'predictions.sqlite'), writeOffThread: true });
     case 'nats':
       return new NatsEventLog({ url: config.url ?? 'nats://127.0.0.1:4222', ...(config.stream ? { stream: config.stream } : {}), ...(config.subjectPrefix ? { subjectPrefix: config.subjectPrefix } : {}) });
     case 'redis':

@@ -33,7 +33,7 @@ export interface PredictionLoggerOptions {
   readonly bufferSize?: number;
   /** How often the buffer is flushed, ms. @default 1000 */
   readonly flushMs?: number;
-  /** Records per append; a buffer this full is flushed at once. @default 500 */
+  /** Records per append; a buffer this full is flushed at once (larger batches share index page writes). @default 2000 */
   readonly batchSize?: number;
   /** Longest pause between flush attempts while the sink keeps failing, ms. @default 30000 */
   readonly maxBackoffMs?: number;
@@ -88,7 +88,7 @@ export class PredictionLogger {
     this.#redact = parseRedactPaths(options.redact ?? []);
     this.#bufferSize = options.bufferSize ?? 10_000;
     this.#flushMs = options.flushMs ?? 1000;
-    this.#batchSize = options.batchSize ?? 500;
+    this.#batchSize = options.batchSize ?? 2000;
     this.#maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.#onDrop = options.onDrop ?? (() => undefined);
     this.#onSinkError = options.onSinkError ?? (() => undefined);

@@ -14,6 +14,9 @@ import type {
   ServiceEntry,
   ServiceNode,
   ServiceRefNode,
+  ShadowNode,
+  SplitNode,
+  SplitVariant,
   ThresholdNode,
 } from './schema.js';
 
@@ -99,4 +102,24 @@ export function multistage(fast: ServiceNode, slow: ServiceNode, options: { read
  */
 export function lookup(options: Omit<LookupNode, 'type' | 'fallback'>, fallback: ServiceNode): LookupNode {
   return { type: 'lookup', ...options, fallback };
+}
+
+/**
+ * Shadow traffic: `primary` answers; a share of requests also runs on each candidate, unawaited:
+ * `shadow(model('iris'), { v2: model('iris-v2') }, { share: 0.1, timeoutMs: 2000 })`.
+ */
+export function shadow(
+  primary: ServiceNode,
+  candidates: Readonly<Record<string, ServiceNode>>,
+  options: Omit<ShadowNode, 'type' | 'primary' | 'candidates'> = {},
+): ShadowNode {
+  return { type: 'shadow', primary, candidates, ...options };
+}
+
+/**
+ * Online A/B by weight, sticky by a header, a body field or the first key:
+ * `split({ a: { weight: 9, node: model('iris') }, b: { weight: 1, node: model('iris-v2') } }, { sticky: { header: 'x-user' } })`.
+ */
+export function split(variants: Readonly<Record<string, SplitVariant>>, options: Omit<SplitNode, 'type' | 'variants'> = {}): SplitNode {
+  return { type: 'split', variants, ...options };
 }

@@ -12,3 +12,7 @@ export { lookup } from './builders.js';
 export type { LookupNode } from './schema.js';
 export type { LookupEvent } from './run-context.js';
 export type { JobEvent, JobLauncher } from './background-jobs.js';
+export { shadow, split } from './builders.js';
+export type { ShadowNode, SplitNode, SplitSticky, SplitVariant } from './schema.js';
+export type { ShadowEvent, ShadowResult } from './shadow.js';
+export type { SplitEvent } from './split.js';

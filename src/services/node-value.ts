@@ -28,6 +28,12 @@ export interface NodeValue {
    * under this id (`GET /v1/jobs/{id}`). The outermost multistage's wins.
    */
   readonly job?: { readonly id: string };
+  /**
+   * The variant a `split` node chose ("b"), nested splits joined with "/"
+   * ("b/b2"), the splits of a pipeline's steps with ",". Not carried through
+   * parallel aggregation or cache hits.
+   */
+  readonly variant?: string;
 }
 
 /** The failures of several values, merged (undefined when none). */

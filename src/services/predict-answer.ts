@@ -15,6 +15,7 @@ export function predictAnswer(service: string, requestId: string, keys: readonly
     service,
     request_id: requestId,
     ...(value.route !== undefined ? { route: value.route } : {}),
+    ...(value.variant !== undefined ? { variant: value.variant } : {}),
     ...(value.failed ? { partial: true, failed: value.failed } : {}),
     ...(value.job ? { job_id: value.job.id } : {}),
   };

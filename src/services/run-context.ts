@@ -3,6 +3,9 @@ import type { NodeValue } from './node-value.js';
 import type { CacheBinding } from './cache-bindings.js';
 import type { LookupBinding } from './lookup-bindings.js';
 import type { CacheNode, LookupNode, RemoteNode, ServiceNode } from './schema.js';
+import type { InstanceKey } from '../protocol/friendly.js';
+import type { ShadowEvent } from './shadow.js';
+import type { SplitEvent } from './split.js';
 
 /** One call of a served model from inside a graph. */
 export interface ModelCall {
@@ -95,4 +98,10 @@ export interface RunContext {
    * stage, where a multistage node answers with its slow stage directly.
    */
   readonly jobs?: JobLauncher;
+  /** The request's keys: a `split` node sticky by `key` reads the first. */
+  readonly keys?: readonly InstanceKey[];
+  /** Told every shadow candidate's outcome and its agreement with the primary (metrics). */
+  readonly onShadow?: (event: ShadowEvent) => void;
+  /** Told the variant of a split that served each request (metrics). */
+  readonly onSplit?: (event: SplitEvent) => void;
 }

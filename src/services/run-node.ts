@@ -6,6 +6,8 @@ import { runMultistage } from './multistage.js';
 import { mergeFailed, type NodeValue } from './node-value.js';
 import { runParallel } from './parallel.js';
 import { runRemote } from './remote/run-remote.js';
+import { runShadow } from './shadow.js';
+import { runSplit } from './split.js';
 import type { RunContext } from './run-context.js';
 import type { ServiceNode } from './schema.js';
 import { applyThreshold } from './threshold.js';
@@ -45,6 +47,10 @@ export async function runNode(node: ServiceNode, instances: readonly unknown[], 
       return runMultistage(node, instances, ctx, runNode);
     case 'lookup':
       return runLookup(node, instances, ctx, runNode);
+    case 'shadow':
+      return runShadow(node, instances, ctx, runNode);
+    case 'split':
+      return runSplit(node, instances, ctx, runNode);
   }
 }
 
@@ -59,14 +65,21 @@ async function runPipeline(steps: readonly ServiceNode[], instances: readonly un
   let value: NodeValue = { rows: instances, ...(labels ? { labels } : {}) };
   const failures: (Readonly<Record<string, string>> | undefined)[] = [];
   const routes: string[] = [];
+  const variants: string[] = [];
   for (const step of steps) {
     if (step.active === false) continue;
     value = await runNode(step, value.rows, { ...ctx, previous: value });
     failures.push(value.failed);
     if (value.route !== undefined) routes.push(value.route);
+    if (value.variant !== undefined) variants.push(value.variant);
   }
   const failed = mergeFailed(failures);
   // Every step's choice is kept, not only the last step's: each shaped the answer.
-  const { route: _last, ...last } = value;
-  return { ...last, ...(failed ? { failed } : {}), ...(routes.length > 0 ? { route: routes.join(',') } : {}) };
+  const { route: _last, variant: _lastVariant, ...last } = value;
+  return {
+    ...last,
+    ...(failed ? { failed } : {}),
+    ...(routes.length > 0 ? { route: routes.join(',') } : {}),
+    ...(variants.length > 0 ? { variant: variants.join(',') } : {}),
+  };
 }

@@ -240,6 +240,44 @@ export interface LookupNode extends NodeCommon {
   readonly timeoutMs?: number;
 }
 
+/**
+ * Shadow traffic: `primary` answers the client; a share of requests is also run on
+ * each candidate in the background (same instances, same request id), never
+ * awaited by the answer. Outcomes and agreement with the primary are counted.
+ */
+export interface ShadowNode extends NodeCommon {
+  readonly type: 'shadow';
+  readonly primary: ServiceNode;
+  readonly candidates: Readonly<Record<string, ServiceNode>>;
+  /** Share of requests mirrored, 0..1, chosen by a hash of the request id (a replay mirrors the same ones). @default 1 */
+  readonly share?: number;
+  /** A candidate slower than this is abandoned (counted as "timeout"). @default 5000 */
+  readonly timeoutMs?: number;
+  /** Candidate runs of this node in flight at most; past it a mirror is skipped (counted as "skipped"). @default 64 */
+  readonly maxConcurrent?: number;
+}
+
+/** Sticky assignment of a split: the same value always gets the same variant. */
+export type SplitSticky = { readonly header: string } | { readonly field: string } | { readonly key: true };
+
+export interface SplitVariant {
+  /** Relative weight, finite, ≥ 0 (0 switches the variant off); the weights must sum to more than 0. */
+  readonly weight: number;
+  readonly node: ServiceNode;
+}
+
+/**
+ * Online A/B: each request is served by one variant, chosen by weight (sticky by a
+ * header, a body field or the first key; else per request id). The answer names it.
+ */
+export interface SplitNode extends NodeCommon {
+  readonly type: 'split';
+  readonly variants: Readonly<Record<string, SplitVariant>>;
+  readonly sticky?: SplitSticky;
+  /** Mixed into the assignment hash: a new salt reshuffles who gets which variant. @default "" */
+  readonly salt?: string;
+}
+
 export type ServiceNode =
   | ModelNode
   | PipelineNode
@@ -251,7 +289,9 @@ export type ServiceNode =
   | RemoteNode
   | MapNode
   | MultistageNode
-  | LookupNode;
+  | LookupNode
+  | ShadowNode
+  | SplitNode;
 export type NodeType = ServiceNode['type'];
 
 export interface ServiceEntry {
@@ -260,7 +300,7 @@ export interface ServiceEntry {
   readonly graph: ServiceNode;
 }
 
-const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache', 'condition', 'remote', 'map', 'multistage', 'lookup'];
+const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache', 'condition', 'remote', 'map', 'multistage', 'lookup', 'shadow', 'split'];
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DOT_PATH = /^[^.]+(\.[^.]+)*$/;
 const active = z.boolean().optional();
@@ -324,6 +364,8 @@ export const serviceNodeSchema: z.ZodType<ServiceNode> = z.lazy(() =>
         .object({ type: z.literal('multistage'), fast: serviceNodeSchema, slow: serviceNodeSchema, timeoutMs: z.number().int().min(0).optional(), active })
         .strict(),
       lookupSchema(serviceNodeSchema),
+      shadowSchema(serviceNodeSchema),
+      splitSchema(serviceNodeSchema),
     ],
     { error: unknownNodeType },
   ),
@@ -390,6 +432,44 @@ function mapSchema() {
     .refine((m) => m.concat === undefined || (m.from === undefined && m.field === undefined && m.columns === undefined), {
       message: 'give either "concat" or from/field/columns, not both',
       path: ['concat'],
+    });
+}
+
+function shadowSchema(node: z.ZodType<ServiceNode>) {
+  return z
+    .object({
+      type: z.literal('shadow'),
+      primary: node,
+      candidates: z.record(z.string().regex(NAME, 'candidate names use letters, digits, ".", "_" and "-"'), node),
+      share: numeric.pipe(z.number().min(0, 'share is a fraction from 0 to 1').max(1, 'share is a fraction from 0 to 1')).optional(),
+      timeoutMs: z.number().int().min(1).optional(),
+      maxConcurrent: z.number().int().min(1).optional(),
+      active,
+    })
+    .strict()
+    .refine((s) => Object.keys(s.candidates).length > 0, { message: 'a shadow node needs at least one candidate', path: ['candidates'] });
+}
+
+function splitSchema(node: z.ZodType<ServiceNode>) {
+  const weight = numeric.pipe(z.number().finite('a weight must be a finite number').min(0, 'a weight must be 0 or more'));
+  const sticky = z.union([
+    z.object({ header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a header name') }).strict(),
+    z.object({ field: z.string().regex(DOT_PATH, 'must be a dot path such as "user.id"') }).strict(),
+    z.object({ key: z.literal(true) }).strict(),
+  ], { error: 'sticky is one of {header: <name>}, {field: <dot.path>} or {key: true}' });
+  return z
+    .object({
+      type: z.literal('split'),
+      variants: z.record(z.string().regex(NAME, 'variant names use letters, digits, ".", "_" and "-"'), z.object({ weight, node }).strict()),
+      sticky: sticky.optional(),
+      salt: z.string().optional(),
+      active,
+    })
+    .strict()
+    .refine((s) => Object.keys(s.variants).length > 0, { message: 'a split node needs at least one variant', path: ['variants'] })
+    .refine((s) => Object.keys(s.variants).length === 0 || Object.values(s.variants).reduce((sum, v) => sum + v.weight, 0) > 0, {
+      message: 'the variant weights must sum to more than 0 (every weight is 0: no variant could serve)',
+      path: ['variants'],
     });
 }
 

@@ -10,6 +10,8 @@ import { LookupConnections } from './lookup-table.js';
 import type { NodeValue } from './node-value.js';
 import { RemoteClients, type RemoteClientsOptions } from './remote/client.js';
 import type { CacheEvent, LookupEvent, ModelRunner, RequestAttributes } from './run-context.js';
+import type { ShadowEvent } from './shadow.js';
+import type { SplitEvent } from './split.js';
 import { runNode } from './run-node.js';
 import type { CacheNode, LookupNode, ServiceEntry, ServiceNode } from './schema.js';
 import { walkGraph } from './validate-graph.js';
@@ -45,6 +47,10 @@ export interface ServiceRepositoryOptions {
   readonly onJob?: (event: JobEvent) => void;
   /** How long `close` waits for running jobs before failing them with SHUTTING_DOWN. @default 5000 */
   readonly jobDrainMs?: number;
+  /** Told every shadow candidate's outcome and agreement (mlpatterns_shadow_requests_total, _agreement_total). */
+  readonly onShadow?: (event: ShadowEvent) => void;
+  /** Told the variant of every split decision (mlpatterns_split_requests_total). */
+  readonly onSplit?: (event: SplitEvent) => void;
 }
 
 /**
@@ -68,6 +74,8 @@ export class ServiceRepository {
   readonly #lookupConnections: LookupConnections;
   #lookups: ReadonlyMap<LookupNode, LookupBinding>;
   readonly #onLookup: ((event: LookupEvent) => void) | undefined;
+  readonly #onShadow: ((event: ShadowEvent) => void) | undefined;
+  readonly #onSplit: ((event: SplitEvent) => void) | undefined;
 
   constructor(entries: readonly ServiceEntry[], options: ServiceRepositoryOptions = {}) {
     this.#entries = new Map(entries.map((e) => [e.name, e]));
@@ -87,6 +95,8 @@ export class ServiceRepository {
     this.#lookupConnections = new LookupConnections(options.stateDir ?? '.mlpatterns');
     this.#lookups = bindLookups(entries, this.#lookupConnections);
     this.#onLookup = options.onLookup;
+    this.#onShadow = options.onShadow;
+    this.#onSplit = options.onSplit;
     this.#ownsJobStore = options.jobs === undefined;
     this.#jobStore = options.jobs ?? new MemoryJobStore();
     this.#jobs = new BackgroundJobs(this.#jobStore, {
@@ -167,6 +177,9 @@ export class ServiceRepository {
       remotes: this.#remotes,
       lookups: this.#lookups,
       ...(this.#onLookup ? { onLookup: this.#onLookup } : {}),
+      ...(this.#onShadow ? { onShadow: this.#onShadow } : {}),
+      ...(this.#onSplit ? { onSplit: this.#onSplit } : {}),
+      ...(options.keys ? { keys: options.keys } : {}),
       ...(this.#onCache ? { onCache: this.#onCache } : {}),
       ...(options.request ? { request: options.request } : {}),
       ...(now ? { now } : {}),

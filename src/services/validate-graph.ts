@@ -31,6 +31,13 @@ export function walkGraph(node: ServiceNode, path: (string | number)[], visit: (
     case 'lookup':
       walkGraph(node.fallback, [...path, 'fallback'], visit);
       break;
+    case 'shadow':
+      walkGraph(node.primary, [...path, 'primary'], visit);
+      for (const [name, candidate] of Object.entries(node.candidates)) walkGraph(candidate, [...path, 'candidates', name], visit);
+      break;
+    case 'split':
+      for (const [name, variant] of Object.entries(node.variants)) walkGraph(variant.node, [...path, 'variants', name, 'node'], visit);
+      break;
     case 'model':
     case 'service':
     case 'remote':
@@ -73,6 +80,14 @@ export function graphProblems(services: readonly ServiceEntry[], modelNames: Rea
       if (node.type === 'lookup' && node.fallback.active === false) {
         problems.push({ path: [...path, 'fallback', 'active'], message: 'the fallback of a lookup cannot be switched off (it serves every miss)' });
       }
+      if (node.type === 'shadow' && node.primary.active === false) {
+        problems.push({ path: [...path, 'primary', 'active'], message: 'the primary of a shadow node cannot be switched off (it answers every request)' });
+      }
+      // Weights summing to 0 are the schema's to report; here, positive weights whose variants are all off.
+      const variants = node.type === 'split' ? Object.values(node.variants) : [];
+      if (variants.some((v) => v.weight > 0) && variants.every((v) => v.weight <= 0 || v.node.active === false)) {
+        problems.push({ path: [...path, 'variants'], message: 'no variant with a weight above 0 is switched on: no variant could serve' });
+      }
       if (node.type === 'condition' && node.default.active === false) {
         problems.push({ path: [...path, 'default', 'active'], message: 'the default route of a condition cannot be switched off' });
       }
@@ -80,6 +95,10 @@ export function graphProblems(services: readonly ServiceEntry[], modelNames: Rea
       // around a condition would answer one route's result to a request meant for another.
       if (node.type === 'cache' && reachesCondition(node.input, byName)) {
         problems.push({ path: [...path, 'input'], message: 'a cache cannot wrap a condition node (its key does not see headers, fields or the hour); put caches inside the routes' });
+      }
+      // Likewise a split: a hit would answer one variant's result to a request assigned another, and skip the variant's metrics.
+      if (node.type === 'cache' && reachesCondition(node.input, byName, 'split')) {
+        problems.push({ path: [...path, 'input'], message: 'a cache cannot wrap a split node (a hit would answer another variant\'s result); put caches inside the variants' });
       }
     });
   });
@@ -90,13 +109,13 @@ export function graphProblems(services: readonly ServiceEntry[], modelNames: Rea
   return problems;
 }
 
-/** Whether a condition node is under `root`, through referenced services too (cycle-safe). */
-function reachesCondition(root: ServiceNode, byName: ReadonlyMap<string, ServiceEntry>): boolean {
+/** Whether a node of `type` (a condition by default) is under `root`, through referenced services too (cycle-safe). */
+function reachesCondition(root: ServiceNode, byName: ReadonlyMap<string, ServiceEntry>, type: ServiceNode['type'] = 'condition'): boolean {
   let found = false;
   const seen = new Set<string>();
   const visit = (graph: ServiceNode): void =>
     walkGraph(graph, [], (node) => {
-      if (node.type === 'condition') found = true;
+      if (node.type === type) found = true;
       const ref = node.type === 'service' ? byName.get(node.service) : undefined;
       if (ref && !seen.has(ref.name)) {
         seen.add(ref.name);

@@ -59,7 +59,7 @@ describe('prediction log over HTTP (sqlite sink)', () => {
     server = await start({ store: 'sqlite', redact: ['1'] }, [
       service('ensemble', pipeline([parallel({ a: model('setosa'), b: model('virginica') }, { aggregate: 'mean' })])),
     ]);
-  });
+  }, 30_000); // three model loads, on a machine other suites share
   afterAll(async () => server?.close());
 
   it('a v1 predict is logged with its request id, version, inputs (redacted), outputs, labels and latency', async () => {
