@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { runTransaction } from '../adapters/postgres/run-transaction.js';
 import { openDatabase, type SqliteDatabase } from '../adapters/sqlite/session.js';
 import type { TableLocation } from './locations.js';
 
@@ -23,19 +24,7 @@ async function openPostgres(url: string): Promise<SqlTable> {
     dialect: 'postgres',
     param: (n) => `$${n}`,
     query: async (sql, params) => (await pool.query(sql, [...params])).rows as Record<string, unknown>[],
-    transaction: async (statements) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        for (const s of statements) await client.query(s.sql, [...s.params]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
+    transaction: (statements) => runTransaction(pool, statements),
     close: () => pool.end(),
   };
 }

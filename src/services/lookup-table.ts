@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { runTransaction } from '../adapters/postgres/run-transaction.js';
 import { parseTable, quoteIdent, type TableLocation } from '../batch/locations.js';
 
 /** One answer to write back into a results table. */
@@ -111,19 +112,7 @@ function postgresConnection(url: string, timeoutMs: number): Connection {
   return {
     dialect: 'postgres',
     query: async (sql, params) => (await pool.query(sql, [...params])).rows as Record<string, unknown>[],
-    transaction: async (statements) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        for (const s of statements) await client.query(s.sql, [...s.params]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
+    transaction: (statements) => runTransaction(pool, statements),
     close: () => pool.end(),
   };
 }

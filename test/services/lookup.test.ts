@@ -146,7 +146,7 @@ for (const { name, skip, source } of SOURCES) {
       const key = `wb-${name}`;
       try {
         expect((await t.run([{ id: key, features: [1, 1, 1, 2] }])).extras?.source).toEqual(['live']);
-        await expect.poll(async () => (await t.run([{ id: key, features: [9, 9, 9, 9] }])).rows, { timeout: 3000, interval: 20 }).toEqual([5]);
+        await expect.poll(async () => (await t.run([{ id: key, features: [9, 9, 9, 9] }])).rows, { timeout: 15_000, interval: 20 }).toEqual([5]);
         expect((await t.run([{ id: key }])).extras?.source).toEqual(['batch']);
       } finally {
         await t.repo.close();
