@@ -5,8 +5,11 @@ import { batchCommand } from './commands/batch.js';
 import { cacheCommand } from './commands/cache.js';
 import { loadtestCommand } from './commands/loadtest.js';
 import { logsCommand } from './commands/logs.js';
+import { evalCommand } from './commands/eval.js';
 import { modelsCommand } from './commands/models.js';
+import { monitorCommand } from './commands/monitor.js';
 import { predictCommand } from './commands/predict.js';
+import { promoteCommands } from './commands/promote.js';
 import { schedulesCommand } from './commands/schedules.js';
 import { serveCommand } from './commands/serve.js';
 import { workerCommand } from './commands/worker.js';
@@ -31,6 +34,9 @@ export function buildProgram(): Command {
   workerCommand(program);
   loadtestCommand(program);
   logsCommand(program);
+  monitorCommand(program);
+  promoteCommands(program);
+  evalCommand(program);
   return program;
 }
 

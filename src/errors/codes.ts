@@ -82,6 +82,8 @@ export const ERROR_CODES = {
   CONFIG_INVALID: { status: 400, message: 'Invalid configuration {path}:\n{problems}' },
   STORE_UNAVAILABLE: { status: 503, message: 'Storage backend unavailable: {reason}' },
   PREDICTION_LOG_DISABLED: { status: 503, message: 'The prediction log is off on this server (logging.predictions.store is "none")' },
+  PREDICTION_NOT_FOUND: { status: 404, message: 'No logged prediction for {target}: feedback joins a prediction in the prediction log' },
+  FEEDBACK_CONFLICT: { status: 409, message: 'Feedback {feedbackId} for {target} already holds a different payload: feedback is written once' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -11,6 +11,7 @@ import { ServerMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, genRequestId } from './request-id.js';
 import { docsRoutes } from './routes/docs.js';
 import { jobRoutes } from './routes/jobs.js';
+import { feedbackRoutes } from './routes/feedback.js';
 import { logRoutes } from './routes/logs.js';
 import { oipRoutes } from './routes/oip.js';
 import { operationsRoutes } from './routes/operations.js';
@@ -100,6 +101,7 @@ export async function buildServer(options: BuildServerOptions): Promise<MlServer
   serviceRoutes(app, ctx);
   jobRoutes(app, ctx);
   logRoutes(app, ctx);
+  feedbackRoutes(app, ctx);
   oipRoutes(app, ctx);
   await app.ready();
   return { app, metrics, beginShutdown: () => (shuttingDown = true) };

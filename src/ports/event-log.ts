@@ -38,6 +38,16 @@ export interface PredictionRecord {
   readonly latency_ms: number;
   /** "ok", or the error code the call failed with (e.g. "INVALID_INPUT"). */
   readonly status: string;
+  /** Kind "feedback" only: the ground truth that arrived for the prediction (docs/feedback-and-evaluation.md). */
+  readonly feedback?: FeedbackFields;
+}
+
+/** What a feedback record says about the prediction it joined; `key` set when it was sent by key. */
+export interface FeedbackFields {
+  readonly key?: string;
+  readonly label?: string | number | boolean;
+  readonly value?: number;
+  readonly reward?: number;
 }
 
 export interface EventQuery {

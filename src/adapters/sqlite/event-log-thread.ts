@@ -21,9 +21,11 @@ export class EventLogWriterThread {
   }
 
   async close(): Promise<void> {
-    if (!this.#worker) return;
+    const worker = this.#worker;
+    if (!worker) return;
     await this.#send({ close: true }).catch(() => undefined);
-    await this.#worker.terminate();
+    // The thread may have exited by itself after closing (its exit handler clears #worker).
+    await worker.terminate();
     this.#worker = undefined;
   }
 
