@@ -58,3 +58,4 @@ export * from './services/index.js';
 export type { DType, NamedTensors, Signature, Tensor, TensorSpec } from './tensor/tensor.js';
 export * as stats from './stats/index.js';
 export * as loadtest from './loadtest/index.js';
+export * as monitoring from './monitoring/index.js';

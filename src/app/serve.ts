@@ -64,6 +64,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         if (disagreed) metrics.shadowAgreement.inc({ service, node, candidate, agree: 'false' }, disagreed);
       },
       onSplit: ({ service, node, variant }) => metrics.splitRequests.inc({ service, node, variant }),
+      // Bandit state beside the registry: servers sharing a metadata store share their bandits.
+      ...(config.storage.metadata ? { banditStoreUrl: config.storage.metadata } : {}),
+      onBanditError: (err) => log?.warn({ err }, 'bandit store failed; serving from the state in memory'),
     });
     predictionLog = startPredictionLog(config, metrics, log);
     jobs = await startServerJobs(config, { repository, services, metrics, log, inline: options.workersInline ?? config.queue.inline });

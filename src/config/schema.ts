@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { monitorsSchema, monitoringProblems, triggersSchema } from '../monitoring/schema.js';
 import { MODEL_NAME_PATTERN } from '../package/manifest.js';
 import { serviceEntrySchema } from '../services/schema.js';
 import { graphProblems } from '../services/validate-graph.js';
@@ -197,6 +198,10 @@ export const configSchema = z
       .object({ predictions: predictionLogSchema.default(() => predictionLogSchema.parse({})) })
       .strict()
       .default(() => ({ predictions: predictionLogSchema.parse({}) })),
+    /** Drift monitors over the prediction log, with alerts (docs/monitoring.md). @default [] */
+    monitors: monitorsSchema,
+    /** Retrain triggers evaluated after monitor runs (docs/monitoring.md). @default [] */
+    triggers: triggersSchema,
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -208,6 +213,7 @@ export const configSchema = z
       seen.add(m.name);
     });
     for (const problem of graphProblems(cfg.services, seen)) ctx.addIssue({ code: 'custom', ...problem });
+    for (const problem of monitoringProblems(cfg.monitors, cfg.triggers, seen)) ctx.addIssue({ code: 'custom', ...problem });
     for (const problem of scheduleProblems(cfg.schedules, new Set(cfg.services.map((s) => s.name)))) ctx.addIssue({ code: 'custom', ...problem });
   });
 

@@ -1,5 +1,6 @@
 import type {
   Aggregate,
+  BanditNode,
   CacheNode,
   ConditionNode,
   ConditionRule,
@@ -122,4 +123,12 @@ export function shadow(
  */
 export function split(variants: Readonly<Record<string, SplitVariant>>, options: Omit<SplitNode, 'type' | 'variants'> = {}): SplitNode {
   return { type: 'split', variants, ...options };
+}
+
+/**
+ * Multi-armed bandit over arms, learning from feedback (`notifyFeedback`, POST /v1/feedback):
+ * `bandit({ a: model('iris'), b: model('iris-v2') }, { policy: 'epsilon-greedy', epsilon: 0.1 })`.
+ */
+export function bandit(arms: Readonly<Record<string, ServiceNode>>, options: Omit<BanditNode, 'type' | 'arms'> = {}): BanditNode {
+  return { type: 'bandit', arms, ...options };
 }

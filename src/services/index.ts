@@ -16,3 +16,7 @@ export { shadow, split } from './builders.js';
 export type { ShadowNode, SplitNode, SplitSticky, SplitVariant } from './schema.js';
 export type { ShadowEvent, ShadowResult } from './shadow.js';
 export type { SplitEvent } from './split.js';
+export { bandit } from './builders.js';
+export type { BanditNode, BanditPolicy } from './schema.js';
+export type { BanditFeedbackResult } from './bandit-states.js';
+export type { FeedbackEvent } from './feedback-event.js';

@@ -6,6 +6,7 @@ import type { CacheNode, LookupNode, RemoteNode, ServiceNode } from './schema.js
 import type { InstanceKey } from '../protocol/friendly.js';
 import type { ShadowEvent } from './shadow.js';
 import type { SplitEvent } from './split.js';
+import type { BanditStates } from './bandit-states.js';
 
 /** One call of a served model from inside a graph. */
 export interface ModelCall {
@@ -104,4 +105,6 @@ export interface RunContext {
   readonly onShadow?: (event: ShadowEvent) => void;
   /** Told the variant of a split that served each request (metrics). */
   readonly onSplit?: (event: SplitEvent) => void;
+  /** Arm state and decision log of `bandit` nodes (one per ServiceRepository). */
+  readonly bandits?: BanditStates;
 }

@@ -7,6 +7,7 @@ import { mergeFailed, type NodeValue } from './node-value.js';
 import { runParallel } from './parallel.js';
 import { runRemote } from './remote/run-remote.js';
 import { runShadow } from './shadow.js';
+import { runBandit } from './bandit.js';
 import { runSplit } from './split.js';
 import type { RunContext } from './run-context.js';
 import type { ServiceNode } from './schema.js';
@@ -51,6 +52,8 @@ export async function runNode(node: ServiceNode, instances: readonly unknown[], 
       return runShadow(node, instances, ctx, runNode);
     case 'split':
       return runSplit(node, instances, ctx, runNode);
+    case 'bandit':
+      return runBandit(node, instances, ctx, runNode);
   }
 }
 

@@ -278,6 +278,28 @@ export interface SplitNode extends NodeCommon {
   readonly salt?: string;
 }
 
+export const BANDIT_POLICIES = ['thompson', 'epsilon-greedy'] as const;
+export type BanditPolicy = (typeof BANDIT_POLICIES)[number];
+
+/**
+ * Multi-armed bandit: each request is served by one arm, chosen from the rewards
+ * earlier requests got (feedback by request id). State lives in the metadata store.
+ */
+export interface BanditNode extends NodeCommon {
+  readonly type: 'bandit';
+  readonly arms: Readonly<Record<string, ServiceNode>>;
+  /** Thompson sampling on Beta posteriors, or epsilon-greedy on mean rewards. @default "thompson" */
+  readonly policy?: BanditPolicy;
+  /** epsilon-greedy: share of requests served by a uniformly random arm, 0..1. @default 0.1 */
+  readonly epsilon?: number;
+  /** Beta prior of every arm (pseudo-successes, pseudo-failures), both > 0. @default {alpha: 1, beta: 1} */
+  readonly prior?: { readonly alpha: number; readonly beta: number };
+  /** State id in the store; two nodes with one name share their state. @default "<service>/<node path>" */
+  readonly name?: string;
+  /** Seeds the bandit's random choices (replayable tests and incidents). @default unseeded */
+  readonly seed?: number;
+}
+
 export type ServiceNode =
   | ModelNode
   | PipelineNode
@@ -291,7 +313,8 @@ export type ServiceNode =
   | MultistageNode
   | LookupNode
   | ShadowNode
-  | SplitNode;
+  | SplitNode
+  | BanditNode;
 export type NodeType = ServiceNode['type'];
 
 export interface ServiceEntry {
@@ -300,7 +323,7 @@ export interface ServiceEntry {
   readonly graph: ServiceNode;
 }
 
-const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache', 'condition', 'remote', 'map', 'multistage', 'lookup', 'shadow', 'split'];
+const NODE_TYPES: readonly NodeType[] = ['model', 'pipeline', 'parallel', 'threshold', 'service', 'cache', 'condition', 'remote', 'map', 'multistage', 'lookup', 'shadow', 'split', 'bandit'];
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DOT_PATH = /^[^.]+(\.[^.]+)*$/;
 const active = z.boolean().optional();
@@ -366,6 +389,7 @@ export const serviceNodeSchema: z.ZodType<ServiceNode> = z.lazy(() =>
       lookupSchema(serviceNodeSchema),
       shadowSchema(serviceNodeSchema),
       splitSchema(serviceNodeSchema),
+      banditSchema(serviceNodeSchema),
     ],
     { error: unknownNodeType },
   ),
@@ -471,6 +495,24 @@ function splitSchema(node: z.ZodType<ServiceNode>) {
       message: 'the variant weights must sum to more than 0 (every weight is 0: no variant could serve)',
       path: ['variants'],
     });
+}
+
+function banditSchema(node: z.ZodType<ServiceNode>) {
+  const positive = numeric.pipe(z.number().finite().gt(0, 'alpha and beta must be more than 0'));
+  return z
+    .object({
+      type: z.literal('bandit'),
+      arms: z.record(z.string().regex(NAME, 'arm names use letters, digits, ".", "_" and "-"'), node),
+      policy: z.enum(BANDIT_POLICIES).optional(),
+      epsilon: numeric.pipe(z.number().min(0, 'epsilon is a fraction from 0 to 1').max(1, 'epsilon is a fraction from 0 to 1')).optional(),
+      prior: z.object({ alpha: positive, beta: positive }).strict().optional(),
+      name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:/-]{0,199}$/, 'use letters, digits, ".", "_", ":", "/" and "-"').optional(),
+      seed: z.number().int().optional(),
+      active,
+    })
+    .strict()
+    .refine((b) => Object.keys(b.arms).length > 0, { message: 'a bandit node needs at least one arm', path: ['arms'] })
+    .refine((b) => b.epsilon === undefined || b.policy === 'epsilon-greedy', { message: '"epsilon" needs policy: epsilon-greedy', path: ['epsilon'] });
 }
 
 function lookupSchema(node: z.ZodType<ServiceNode>) {

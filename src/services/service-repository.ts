@@ -12,9 +12,12 @@ import { RemoteClients, type RemoteClientsOptions } from './remote/client.js';
 import type { CacheEvent, LookupEvent, ModelRunner, RequestAttributes } from './run-context.js';
 import type { ShadowEvent } from './shadow.js';
 import type { SplitEvent } from './split.js';
+import type { FeedbackEvent } from './feedback-event.js';
 import { runNode } from './run-node.js';
 import type { CacheNode, LookupNode, ServiceEntry, ServiceNode } from './schema.js';
 import { walkGraph } from './validate-graph.js';
+import type { BanditStore } from '../ports/bandit-store.js';
+import { BanditStates, type BanditFeedbackResult } from './bandit-states.js';
 
 export interface RunServiceOptions {
   readonly requestId: string;
@@ -51,6 +54,12 @@ export interface ServiceRepositoryOptions {
   readonly onShadow?: (event: ShadowEvent) => void;
   /** Told the variant of every split decision (mlpatterns_split_requests_total). */
   readonly onSplit?: (event: SplitEvent) => void;
+  /** Where bandit nodes keep their state; not closed by the repository. @default opened from `banditStoreUrl` on first use */
+  readonly banditStore?: BanditStore;
+  /** The metadata store holding bandit state (config storage.metadata). @default "<stateDir>/mlpatterns.db" */
+  readonly banditStoreUrl?: string;
+  /** Told every bandit store failure (requests are still served). */
+  readonly onBanditError?: (err: unknown) => void;
 }
 
 /**
@@ -76,6 +85,7 @@ export class ServiceRepository {
   readonly #onLookup: ((event: LookupEvent) => void) | undefined;
   readonly #onShadow: ((event: ShadowEvent) => void) | undefined;
   readonly #onSplit: ((event: SplitEvent) => void) | undefined;
+  readonly #bandits: BanditStates;
 
   constructor(entries: readonly ServiceEntry[], options: ServiceRepositoryOptions = {}) {
     this.#entries = new Map(entries.map((e) => [e.name, e]));
@@ -97,6 +107,12 @@ export class ServiceRepository {
     this.#onLookup = options.onLookup;
     this.#onShadow = options.onShadow;
     this.#onSplit = options.onSplit;
+    // The store opens on a bandit's first request (or first feedback): no I/O here either.
+    this.#bandits = new BanditStates({
+      ...(options.banditStore ? { store: options.banditStore } : {}),
+      url: options.banditStoreUrl ?? `${options.stateDir ?? '.mlpatterns'}/mlpatterns.db`,
+      ...(options.onBanditError ? { onError: options.onBanditError } : {}),
+    });
     this.#ownsJobStore = options.jobs === undefined;
     this.#jobStore = options.jobs ?? new MemoryJobStore();
     this.#jobs = new BackgroundJobs(this.#jobStore, {
@@ -122,6 +138,7 @@ export class ServiceRepository {
       this.#remotes.close(),
       this.#lookupConnections.close(),
       this.#ownsJobStore ? this.#jobStore.close() : undefined,
+      this.#bandits.close(),
     ]);
   }
 
@@ -179,6 +196,7 @@ export class ServiceRepository {
       ...(this.#onLookup ? { onLookup: this.#onLookup } : {}),
       ...(this.#onShadow ? { onShadow: this.#onShadow } : {}),
       ...(this.#onSplit ? { onSplit: this.#onSplit } : {}),
+      bandits: this.#bandits,
       ...(options.keys ? { keys: options.keys } : {}),
       ...(this.#onCache ? { onCache: this.#onCache } : {}),
       ...(options.request ? { request: options.request } : {}),
@@ -188,6 +206,27 @@ export class ServiceRepository {
     // A node that rebuilds its value (parallel aggregation, threshold) drops `job`; the job still runs, so name it.
     const [first] = jobs.started;
     return value.job || first === undefined ? value : { ...value, job: { id: first } };
+  }
+
+  /**
+   * Feedback on an earlier request (POST /v1/feedback): rewards the bandit arm that
+   * served it, once per request id. Requests no bandit served are `unknown`; with no
+   * bandit node anywhere, nothing is opened. Store failures are thrown.
+   */
+  async notifyFeedback(feedback: FeedbackEvent): Promise<void> {
+    await this.rewardBandit(feedback);
+  }
+
+  /** `notifyFeedback`, saying what it did (`ignored` when no bandit node is served). */
+  async rewardBandit(feedback: FeedbackEvent): Promise<BanditFeedbackResult> {
+    if (!this.#bandits.opened && !this.#hasBandits()) return { outcome: 'ignored', reason: 'no bandit node is served' };
+    return this.#bandits.applyFeedback(feedback);
+  }
+
+  #hasBandits(): boolean {
+    let found = false;
+    for (const entry of this.#entries.values()) walkGraph(entry.graph, [], (node) => (found ||= node.type === 'bandit'));
+    return found;
   }
 
   /** The cache nodes a service declares, with their stores and paths (`mlpatterns cache warm` picks one). */

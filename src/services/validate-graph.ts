@@ -38,6 +38,9 @@ export function walkGraph(node: ServiceNode, path: (string | number)[], visit: (
     case 'split':
       for (const [name, variant] of Object.entries(node.variants)) walkGraph(variant.node, [...path, 'variants', name, 'node'], visit);
       break;
+    case 'bandit':
+      for (const [name, arm] of Object.entries(node.arms)) walkGraph(arm, [...path, 'arms', name], visit);
+      break;
     case 'model':
     case 'service':
     case 'remote':
@@ -87,6 +90,13 @@ export function graphProblems(services: readonly ServiceEntry[], modelNames: Rea
       const variants = node.type === 'split' ? Object.values(node.variants) : [];
       if (variants.some((v) => v.weight > 0) && variants.every((v) => v.weight <= 0 || v.node.active === false)) {
         problems.push({ path: [...path, 'variants'], message: 'no variant with a weight above 0 is switched on: no variant could serve' });
+      }
+      if (node.type === 'bandit' && Object.values(node.arms).every((arm) => arm.active === false)) {
+        problems.push({ path: [...path, 'arms'], message: 'every arm is switched off (active: false): no arm could serve' });
+      }
+      // A hit would skip the decision, so feedback on it would reward no arm (or another request's).
+      if (node.type === 'cache' && reachesCondition(node.input, byName, 'bandit')) {
+        problems.push({ path: [...path, 'input'], message: 'a cache cannot wrap a bandit node (a hit records no decision to reward); put caches inside the arms' });
       }
       if (node.type === 'condition' && node.default.active === false) {
         problems.push({ path: [...path, 'default', 'active'], message: 'the default route of a condition cannot be switched off' });

@@ -13,6 +13,12 @@ export interface FeatureStatistics {
   readonly p50: number;
   readonly p75: number;
   readonly p95: number;
+  /**
+   * Training values themselves (sorted; all of them, or evenly spaced ranks when
+   * there are more than the limit). Drift tests (KS, Wasserstein, …) compare
+   * distributions, which summary statistics cannot stand in for.
+   */
+  readonly reference?: readonly number[];
 }
 
 /**
@@ -23,11 +29,24 @@ export function featureStatistics(
   features: Matrix,
   featureNames: readonly string[],
   decimals?: number,
+  /** Keep at most this many training values per feature as `reference` (for drift tests). @default none kept */
+  referenceLimit?: number,
 ): Record<string, FeatureStatistics> {
   const round = (v: number): number => (decimals === undefined ? v : Number(v.toFixed(decimals)));
   return Object.fromEntries(
-    featureNames.map((name, j) => [name, columnStatistics(features.map((row) => row[j] ?? Number.NaN), round)]),
+    featureNames.map((name, j) => {
+      const column = features.map((row) => row[j] ?? Number.NaN);
+      const stats = columnStatistics(column, round);
+      return [name, referenceLimit === undefined ? stats : { ...stats, reference: referenceSample(column, referenceLimit).map(round) }];
+    }),
   );
+}
+
+/** All values sorted, or `limit` of them at evenly spaced ranks: deterministic, and keeps the shape of the distribution. */
+export function referenceSample(values: readonly number[], limit: number): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length <= limit) return sorted;
+  return Array.from({ length: limit }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / Math.max(1, limit - 1))] ?? Number.NaN);
 }
 
 export function columnStatistics(values: readonly number[], round: (v: number) => number = (v) => v): FeatureStatistics {

@@ -90,6 +90,35 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX schedule_runs_running ON schedule_runs (schedule) WHERE status = 'running';
     `,
   },
+  {
+    id: 3,
+    name: 'bandits',
+    sql: `
+      -- State of bandit service nodes (docs/services.md, "Multi-armed bandit"). alpha and beta
+      -- are the evidence (sum of rewards, sum of 1 - reward) without the node's prior.
+      CREATE TABLE bandit_arms (
+        bandit TEXT NOT NULL,
+        arm TEXT NOT NULL,
+        pulls INTEGER NOT NULL DEFAULT 0,
+        reward_sum DOUBLE PRECISION NOT NULL DEFAULT 0,
+        alpha DOUBLE PRECISION NOT NULL DEFAULT 0,
+        beta DOUBLE PRECISION NOT NULL DEFAULT 0,
+        updated_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (bandit, arm)
+      );
+      -- One row per request a bandit served; rewarded_at set once makes feedback idempotent.
+      CREATE TABLE bandit_decisions (
+        request_id TEXT PRIMARY KEY,
+        bandit TEXT NOT NULL,
+        arm TEXT NOT NULL,
+        propensity DOUBLE PRECISION NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        rewarded_at TIMESTAMPTZ,
+        reward DOUBLE PRECISION
+      );
+      CREATE INDEX bandit_decisions_by_bandit ON bandit_decisions (bandit, created_at);
+    `,
+  },
 ];
 
 /**

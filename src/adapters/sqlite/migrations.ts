@@ -89,6 +89,35 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX schedule_runs_running ON schedule_runs (schedule) WHERE status = 'running';
     `,
   },
+  {
+    id: 3,
+    name: 'bandits',
+    sql: `
+      -- State of bandit service nodes (docs/services.md, "Multi-armed bandit"). alpha and beta
+      -- are the evidence (sum of rewards, sum of 1 - reward) without the node's prior.
+      CREATE TABLE bandit_arms (
+        bandit TEXT NOT NULL,
+        arm TEXT NOT NULL,
+        pulls INTEGER NOT NULL DEFAULT 0,
+        reward_sum REAL NOT NULL DEFAULT 0,
+        alpha REAL NOT NULL DEFAULT 0,
+        beta REAL NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (bandit, arm)
+      );
+      -- One row per request a bandit served; rewarded_at set once makes feedback idempotent.
+      CREATE TABLE bandit_decisions (
+        request_id TEXT PRIMARY KEY,
+        bandit TEXT NOT NULL,
+        arm TEXT NOT NULL,
+        propensity REAL NOT NULL,
+        created_at TEXT NOT NULL,
+        rewarded_at TEXT,
+        reward REAL
+      );
+      CREATE INDEX bandit_decisions_by_bandit ON bandit_decisions (bandit, created_at);
+    `,
+  },
 ];
 
 /** Applies the pending migrations in one write transaction (other processes wait). */

@@ -19,6 +19,8 @@ export const IRIS_EXAMPLE_SETTINGS = {
 } as const;
 
 const INPUT_NAME = 'features';
+/** Training values kept per feature in the baseline, so monitors can run drift tests against the real distribution. */
+const REFERENCE_LIMIT = 1000;
 const SOURCE = 'scripts/build-iris-example.ts';
 
 export interface IrisExample {
@@ -76,7 +78,7 @@ export function buildIrisExample(): IrisExample {
       test_rows: test.labels.length,
       train_rows: train.labels.length,
     },
-    baseline: featureStatistics(train.features, iris.featureNames, decimals),
+    baseline: featureStatistics(train.features, iris.featureNames, decimals, REFERENCE_LIMIT),
     source: SOURCE,
     params: {
       algorithm: 'multinomial_logistic_regression',

@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfigFile } from '../../config/load-config.js';
+import { MonitorRunner } from '../../monitoring/monitor-runner.js';
+import type { MonitorRun } from '../../monitoring/run-monitor.js';
+
+interface RunFlags {
+  once?: boolean;
+  json?: boolean;
+  monitor?: string;
+}
+
+export function monitorCommand(program: Command): void {
+  const monitor = program.command('monitor').description('drift monitors over the prediction log, alerts and retrain triggers (monitors: in mlpatterns.yaml)');
+  monitor
+    .command('run')
+    .description('run the monitors on their schedules (or once with --once) and send their alerts')
+    .argument('[config]', 'mlpatterns.yaml (default: ./mlpatterns.yaml)')
+    .option('--once', 'run each monitor once now, print the results and exit')
+    .option('--monitor <name>', 'only this monitor')
+    .option('--json', 'one JSON result per monitor run')
+    .action(async (configPath: string | undefined, flags: RunFlags) => {
+      const config = await loadConfigFile(configFile(configPath));
+      if (config.monitors.length === 0) throw new Error('no monitors in this config (monitors:)');
+      const print = (run: MonitorRun): void => void process.stdout.write(`${flags.json ? JSON.stringify(run) : describe(run)}\n`);
+      const runner = new MonitorRunner(config, { onRun: print, onError: (name, err) => process.stderr.write(`mlpatterns: monitor ${name}: ${err.message}\n`) });
+      if (flags.once) {
+        try {
+          for (const m of runner.monitors(flags.monitor)) await runner.runOnce(m);
+        } finally {
+          await runner.close();
+        }
+        return;
+      }
+      runner.start(flags.monitor);
+      process.stderr.write(`monitoring ${runner.monitors(flags.monitor).map((m) => `${m.name} (${m.schedule})`).join(', ')}; Ctrl-C stops\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await runner.close();
+    });
+}
+
+function configFile(configPath: string | undefined): string {
+  if (configPath !== undefined) return configPath;
+  if (existsSync('mlpatterns.yaml')) return 'mlpatterns.yaml';
+  throw new Error('no config: give the mlpatterns.yaml path');
+}
+
+/** A headline, one line per feature, then alerts and triggers that did something. */
+function describe(run: MonitorRun): string {
+  const head = `${run.at} monitor ${run.monitor} model ${run.model}: ${run.samples} samples in ${run.records} records since ${run.since}`;
+  if (run.status !== 'ok') return `${head}\n  insufficient data: no verdict`;
+  const lines = [`${head}\n  drift share ${run.drift.driftShare.toFixed(2)} (${run.drift.driftedFeatures}/${run.drift.tested} features drifted)`];
+  for (const f of run.drift.features) {
+    if (f.skipped !== undefined) lines.push(`  ${f.feature}: skipped (${f.skipped})`);
+    else lines.push(`  ${f.feature}: ${f.test} statistic=${fmt(f.statistic)}${f.pValue !== undefined ? ` p=${fmt(f.pValue)}` : ''} threshold=${f.threshold} ${f.drifted ? 'DRIFTED' : 'ok'}`);
+  }
+  for (const a of run.alerts) lines.push(`  alert ${a.alert}: ${a.status}${a.error ? ` (${a.error})` : ''}`);
+  for (const t of run.triggers) lines.push(`  trigger ${t.trigger}: ${t.status}${t.error ? ` (${t.error})` : ''}`);
+  return lines.join('\n');
+}
+
+function fmt(value: number | undefined): string {
+  return value === undefined ? '-' : Number(value.toPrecision(4)).toString();
+}

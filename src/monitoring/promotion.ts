@@ -1,0 +1,102 @@
+import type { AliasChange } from '../ports/metadata-store.js';
+import type { Registry } from '../registry/registry.js';
+import { compare, parseCondition } from './expressions.js';
+
+/** How rollbacks are told apart from promotions in the alias history (its `reason`). */
+export const ROLLBACK_REASON_PREFIX = 'rollback';
+
+export interface GateResult {
+  readonly gate: string;
+  readonly metric: string;
+  /** `undefined` when the version has no such metric (the gate fails). */
+  readonly value?: number;
+  readonly passed: boolean;
+}
+
+/** Checks `accuracy>=0.9`-style gates against a version's metrics (registry lineage, from the manifest's `metrics`). */
+export function checkGates(gates: readonly string[], metrics: Readonly<Record<string, number>>): GateResult[] {
+  return gates.map((gate) => {
+    const condition = parseCondition(gate);
+    if (condition.kind !== 'compare') throw new Error(`gate "${gate}" must compare a metric: "<metric> <op> <number>", e.g. accuracy>=0.9`);
+    const value = metrics[condition.metric];
+    return { gate: condition.text, metric: condition.metric, ...(value !== undefined ? { value } : {}), passed: value !== undefined && compare(value, condition.op, condition.value) };
+  });
+}
+
+export interface PromoteOptions {
+  readonly model: string;
+  readonly from: string;
+  readonly to: string;
+  readonly gates?: readonly string[];
+  readonly actor?: string;
+}
+
+export interface PromoteResult {
+  readonly model: string;
+  readonly version: number;
+  readonly from: string;
+  readonly to: string;
+  /** The version `to` pointed at before (absent when the alias is new). */
+  readonly previous?: number;
+  readonly gates: GateResult[];
+  readonly promoted: boolean;
+  /** What the alias history records as the move's reason. */
+  readonly reason: string;
+}
+
+/**
+ * Points alias `to` at the version alias `from` names, when every gate passes.
+ * The move, with the gate results as its reason, is kept in the alias history
+ * (`mlpatterns models history`), which is also what `rollback` reads.
+ */
+export async function promote(registry: Registry, options: PromoteOptions): Promise<PromoteResult> {
+  const candidate = await registry.get(`${options.model}@${options.from}`);
+  const gates = checkGates(options.gates ?? [], candidate.metrics);
+  const previous = (await registry.aliases(options.model)).find((a) => a.alias === options.to)?.version;
+  const gateText = gates.length === 0 ? 'no gate' : `gate ${gates.map((g) => `${g.gate} (${g.metric}=${g.value ?? 'missing'}) ${g.passed ? 'passed' : 'failed'}`).join(', ')}`;
+  const reason = `promote ${options.model}@${options.from} (v${candidate.version}) to ${options.to}: ${gateText}`;
+  const promoted = gates.every((g) => g.passed);
+  if (promoted) await registry.setAlias(options.model, options.to, candidate.version, { reason, ...(options.actor !== undefined ? { actor: options.actor } : {}) });
+  return { model: options.model, version: candidate.version, from: options.from, to: options.to, ...(previous !== undefined ? { previous } : {}), gates, promoted, reason };
+}
+
+/**
+ * The version an alias goes back to: its moves replayed as a stack (a promotion
+ * pushes, a rollback pops), so rolling back twice goes two promotions back
+ * rather than toggling between the last two versions.
+ */
+export function rollbackTarget(history: readonly AliasChange[]): { current?: number; target?: number } {
+  const stack: number[] = [];
+  for (const change of history) {
+    if (change.reason?.startsWith(ROLLBACK_REASON_PREFIX) === true) {
+      stack.pop();
+      continue;
+    }
+    if (change.toVersion === null) {
+      stack.length = 0;
+      continue;
+    }
+    if (stack.length === 0 && change.fromVersion !== null) stack.push(change.fromVersion);
+    stack.push(change.toVersion);
+  }
+  const current = stack.at(-1);
+  const target = stack.at(-2);
+  return { ...(current !== undefined ? { current } : {}), ...(target !== undefined ? { target } : {}) };
+}
+
+export interface RollbackResult {
+  readonly model: string;
+  readonly alias: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+export async function rollback(registry: Registry, options: { model: string; alias: string; actor?: string }): Promise<RollbackResult> {
+  const history = await registry.aliasHistory(options.model, options.alias);
+  const { target } = rollbackTarget(history);
+  const current = (await registry.aliases(options.model)).find((a) => a.alias === options.alias)?.version;
+  if (current === undefined) throw new Error(`${options.model} has no alias "${options.alias}" to roll back`);
+  if (target === undefined) throw new Error(`${options.model}@${options.alias} has no earlier version in its history to roll back to`);
+  await registry.setAlias(options.model, options.alias, target, { reason: `${ROLLBACK_REASON_PREFIX} ${options.model}@${options.alias} from v${current} to v${target}`, ...(options.actor !== undefined ? { actor: options.actor } : {}) });
+  return { model: options.model, alias: options.alias, from: current, to: target };
+}
