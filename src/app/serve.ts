@@ -11,6 +11,7 @@ import type { PredictionLogger } from '../predlog/prediction-logger.js';
 import { startServerJobs, type ServerJobs } from './serve-jobs.js';
 import { openRegistry, type OpenedRegistry } from './open-registry.js';
 import { startSchedules, type RunningSchedules } from '../schedules/start-schedules.js';
+import { startServeMonitors } from '../monitoring/serve-monitors.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -83,11 +84,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
             throw err;
           })
         : undefined;
+    // Drift monitors on their crons, results as gauges on /metrics (docs/monitoring.md).
+    const monitors = startServeMonitors(config, metrics.registry, log);
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         server.beginShutdown();
         await schedules?.close();
+        await monitors?.close();
         await Promise.all(watchers.map((w) => w.close()));
         await server.app.close();
         // After the last request: its records are in the buffer (bounded wait, a sink that is down must not hold shutdown).

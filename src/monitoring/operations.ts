@@ -1,5 +1,4 @@
 import type { PredictionRecord } from '../ports/event-log.js';
-import { quantile } from '../training/statistics.js';
 
 /** Serving health over a monitor's window, from the prediction log's `latency_ms` and `status`. */
 export interface OperationsSummary {
@@ -27,4 +26,17 @@ export function operationsSummary(records: readonly PredictionRecord[], windowMs
       : {}),
     ...(latencySloMs !== undefined && latencies.length > 0 ? { sloViolationRate: latencies.filter((v) => v > latencySloMs).length / latencies.length } : {}),
   };
+}
+
+/**
+ * Quantile of ascending values with linear interpolation between ranks (numpy's
+ * default). Kept here rather than imported from src/training: serving code must
+ * not pull in training code (test/training/serving-isolation.test.ts).
+ */
+function quantile(sorted: readonly number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const below = sorted[lower] ?? Number.NaN;
+  const above = sorted[Math.min(lower + 1, sorted.length - 1)] ?? Number.NaN;
+  return below + (above - below) * (position - lower);
 }

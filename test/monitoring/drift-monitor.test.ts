@@ -8,7 +8,7 @@ import type { Config, ConfigInput } from '../../src/config/schema.js';
 import { isMlError } from '../../src/errors/ml-error.js';
 import { MonitorRunner } from '../../src/monitoring/monitor-runner.js';
 import type { PredictionRecord } from '../../src/ports/event-log.js';
-import { IRIS_EXAMPLE, expected } from '../helpers/fixtures.js';
+import { FIXTURES, IRIS_EXAMPLE, expected } from '../helpers/fixtures.js';
 import { getJson, postJson } from '../helpers/server.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
@@ -26,6 +26,7 @@ function config(extra: Pick<ConfigInput, 'monitors' | 'triggers'>): Config {
     models: [
       { name: 'iris', path: IRIS_EXAMPLE },
       { name: 'iris_shifted', path: IRIS_EXAMPLE },
+      { name: 'iris_ocs', path: path.join(FIXTURES, 'iris_ocs.onnx') },
     ],
     logging: { predictions: { store: 'sqlite', flushMs: 10 } },
     ...extra,
@@ -126,6 +127,39 @@ describe('drift monitor over the prediction log (real server, SQLite log, iris e
       expect(third.drift.driftShare).toBe(0);
       expect(third.alerts[0]).toEqual({ alert: 'petal-length', status: 'resolved' });
       expect(hook.bodies.map((b) => b.status)).toEqual(['firing', 'resolved']);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('reports the outlier rate from the reference OneClassSVM and the latency SLO from logged latencies', async () => {
+    const lines: string[] = [];
+    const monitors: ConfigInput['monitors'] = [
+      {
+        name: 'iris-ops',
+        model: 'iris',
+        outlier: { model: 'iris_ocs' },
+        latencySloMs: 1e-6,
+        alerts: [
+          { name: 'slo', when: 'latency_slo_violations > 0.01', sink: 'log' },
+          { name: 'outliers', when: 'outlier_rate > 0.5', sink: 'log' },
+        ],
+      },
+    ];
+    const runner = new MonitorRunner(config({ monitors }), { sinks: { writeLog: (l) => void lines.push(l) } });
+    try {
+      const run = await runner.runOnce(runner.monitors()[0]!);
+      const outliersInFixture = expected.iris_ocs_score.filter((s) => s < 0).length;
+      expect(run.outliers).toEqual({ scored: IN_DISTRIBUTION.length, outliers: outliersInFixture, rate: outliersInFixture / IN_DISTRIBUTION.length, threshold: 0 });
+      expect(run.metrics.outlier_rate).toBeLessThan(0.5);
+      expect(run.operations).toMatchObject({ calls: Math.ceil(IN_DISTRIBUTION.length / 10), errorRate: 0, sloViolationRate: 1 });
+      expect(run.operations.latencyMs?.p99).toBeGreaterThan(0);
+      expect(run.alerts).toEqual([
+        { alert: 'slo', status: 'firing' },
+        { alert: 'outliers', status: 'ok' },
+      ]);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/"msg":"alert slo firing"/);
     } finally {
       await runner.close();
     }

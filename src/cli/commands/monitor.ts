@@ -58,6 +58,11 @@ function describe(run: MonitorRun): string {
     if (f.skipped !== undefined) lines.push(`  ${f.feature}: skipped (${f.skipped})`);
     else lines.push(`  ${f.feature}: ${f.test} statistic=${fmt(f.statistic)}${f.pValue !== undefined ? ` p=${fmt(f.pValue)}` : ''} threshold=${f.threshold} ${f.drifted ? 'DRIFTED' : 'ok'}`);
   }
+  const ops = run.operations;
+  const latency = ops.latencyMs ? `, latency p50 ${fmt(ops.latencyMs.p50)} p95 ${fmt(ops.latencyMs.p95)} p99 ${fmt(ops.latencyMs.p99)} ms` : '';
+  const slo = ops.sloViolationRate !== undefined ? `, over SLO ${fmt(ops.sloViolationRate)}` : '';
+  lines.push(`  calls ${ops.calls} (${fmt(ops.callsPerMinute)}/min), error rate ${fmt(ops.errorRate)}${latency}${slo}`);
+  if (run.outliers) lines.push(`  outlier rate ${fmt(run.outliers.rate)} (${run.outliers.outliers}/${run.outliers.scored} below ${run.outliers.threshold})`);
   for (const a of run.alerts) lines.push(`  alert ${a.alert}: ${a.status}${a.error ? ` (${a.error})` : ''}`);
   for (const t of run.triggers) lines.push(`  trigger ${t.trigger}: ${t.status}${t.error ? ` (${t.error})` : ''}`);
   return lines.join('\n');
