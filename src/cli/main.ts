@@ -6,6 +6,7 @@ import { cacheCommand } from './commands/cache.js';
 import { loadtestCommand } from './commands/loadtest.js';
 import { logsCommand } from './commands/logs.js';
 import { evalCommand } from './commands/eval.js';
+import { experimentsCommand } from './commands/experiments.js';
 import { modelsCommand } from './commands/models.js';
 import { monitorCommand } from './commands/monitor.js';
 import { predictCommand } from './commands/predict.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   monitorCommand(program);
   promoteCommands(program);
   evalCommand(program);
+  experimentsCommand(program);
   return program;
 }
 
