@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { ArmState, BanditDecision, BanditStore, RewardResult } from '../../ports/bandit-store.js';
-import { migrate } from './migrations.js';
-import { createPool, toStoreError, withTransaction } from './session.js';
+import { openMigratedPool } from './migrations.js';
+import { toStoreError, withTransaction } from './session.js';
 
 export interface PostgresBanditStoreOptions {
   readonly connectionString: string;
@@ -36,13 +36,7 @@ interface DecisionRow {
 /** Connects and applies pending migrations (the metadata store's list: bandit state lives beside the registry). */
 export async function openPostgresBanditStore(options: PostgresBanditStoreOptions): Promise<PostgresBanditStore> {
   const now = options.now ?? (() => new Date());
-  const pool = createPool({ ...options, max: options.max ?? 2, connectionTimeoutMillis: 5000 });
-  try {
-    await migrate(pool, options.schema, undefined, now());
-  } catch (err) {
-    await pool.end();
-    throw toStoreError(err, options.connectionString);
-  }
+  const pool = await openMigratedPool({ ...options, max: options.max ?? 2, connectionTimeoutMillis: 5000 }, now());
   return new PostgresBanditStore(pool, options.connectionString, now);
 }
 

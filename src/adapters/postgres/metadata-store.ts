@@ -11,8 +11,8 @@ import type {
 } from '../../ports/metadata-store.js';
 import { duplicateDigestError } from '../metadata-common.js';
 import * as aliases from './aliases.js';
-import { migrate } from './migrations.js';
-import { createPool, isUniqueViolation, toStoreError, withTransaction, type Queryable } from './session.js';
+import { openMigratedPool } from './migrations.js';
+import { isUniqueViolation, toStoreError, withTransaction, type Queryable } from './session.js';
 import * as tags from './tags.js';
 import * as versions from './versions.js';
 
@@ -36,13 +36,7 @@ export interface PostgresMetadataStoreOptions {
 /** Connects, creates the schema when asked to, and applies pending migrations. */
 export async function openPostgresMetadataStore(options: PostgresMetadataStoreOptions): Promise<PostgresMetadataStore> {
   const now = options.now ?? (() => new Date());
-  const pool = createPool({ ...options, connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000 });
-  try {
-    await migrate(pool, options.schema, undefined, now());
-  } catch (err) {
-    await pool.end();
-    throw toStoreError(err, options.connectionString);
-  }
+  const pool = await openMigratedPool({ ...options, connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000 }, now());
   return new PostgresMetadataStore(pool, options.connectionString, now);
 }
 

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { assertNotNewer, pendingMigrations, type Migration } from '../migration.js';
-import { withTransaction } from './session.js';
+import { createPool, toStoreError, withTransaction, type PoolSettings } from './session.js';
 
 /**
  * Schema changes, applied in order when a store opens (see ../migration.ts).
@@ -150,4 +150,20 @@ export async function migrate(
       ]);
     }
   });
+}
+
+/**
+ * Connects a pool and applies pending migrations: every store that keeps its
+ * tables in the metadata database (registry, schedule runs, bandit state)
+ * opens it this way. A failure closes the pool and is a STORE_UNAVAILABLE.
+ */
+export async function openMigratedPool(settings: PoolSettings, now: Date): Promise<Pool> {
+  const pool = createPool(settings);
+  try {
+    await migrate(pool, settings.schema, undefined, now);
+  } catch (err) {
+    await pool.end();
+    throw toStoreError(err, settings.connectionString);
+  }
+  return pool;
 }

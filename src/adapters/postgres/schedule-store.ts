@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import { MlError } from '../../errors/ml-error.js';
 import type { ClaimRequest, ClaimResult, RunCompletion, ScheduleRun, ScheduleRunStatus, ScheduleStore } from '../../ports/schedule-store.js';
-import { migrate } from './migrations.js';
-import { createPool, toStoreError, withTransaction } from './session.js';
+import { openMigratedPool } from './migrations.js';
+import { toStoreError, withTransaction } from './session.js';
 
 export interface PostgresScheduleStoreOptions {
   readonly connectionString: string;
@@ -32,13 +32,7 @@ interface RunRow {
 /** Connects and applies pending migrations (the metadata store's list: schedule runs live beside the registry). */
 export async function openPostgresScheduleStore(options: PostgresScheduleStoreOptions): Promise<PostgresScheduleStore> {
   const now = options.now ?? (() => new Date());
-  const pool = createPool({ ...options, max: options.max ?? 2, connectionTimeoutMillis: 5000 });
-  try {
-    await migrate(pool, options.schema, undefined, now());
-  } catch (err) {
-    await pool.end();
-    throw toStoreError(err, options.connectionString);
-  }
+  const pool = await openMigratedPool({ ...options, max: options.max ?? 2, connectionTimeoutMillis: 5000 }, now());
   return new PostgresScheduleStore(pool, options.connectionString, now);
 }
 

@@ -1,6 +1,6 @@
 import type { ArmState, BanditDecision, BanditStore, RewardResult } from '../../ports/bandit-store.js';
-import { migrate } from './migrations.js';
-import { openDatabase, Statements, toStoreError, type SqliteDatabase } from './session.js';
+import { openMigratedDatabase } from './migrations.js';
+import { Statements, toStoreError, type SqliteDatabase } from './session.js';
 
 export interface SqliteBanditStoreOptions {
   /** The metadata database file (bandit state lives beside the registry), or `:memory:`. */
@@ -31,13 +31,7 @@ interface DecisionRow {
 /** Opens (creating and migrating) the metadata database for bandit state. */
 export function openSqliteBanditStore(options: SqliteBanditStoreOptions): SqliteBanditStore {
   const now = options.now ?? (() => new Date());
-  const db = openDatabase(options.path);
-  try {
-    migrate(db, undefined, now());
-  } catch (err) {
-    db.close();
-    throw toStoreError(err);
-  }
+  const db = openMigratedDatabase(options.path, now());
   return new SqliteBanditStore(db, now);
 }
 

@@ -10,8 +10,8 @@ import type {
 } from '../../ports/metadata-store.js';
 import { duplicateDigestError } from '../metadata-common.js';
 import * as aliases from './aliases.js';
-import { migrate } from './migrations.js';
-import { isUniqueViolation, openDatabase, Statements, toStoreError, type SqliteDatabase } from './session.js';
+import { openMigratedDatabase } from './migrations.js';
+import { isUniqueViolation, Statements, toStoreError, type SqliteDatabase } from './session.js';
 import * as tags from './tags.js';
 import * as versions from './versions.js';
 
@@ -31,13 +31,7 @@ export const DEFAULT_SQLITE_PATH = '.mlpatterns/mlpatterns.db';
 /** Opens (creating and migrating) the embedded metadata database. */
 export async function openSqliteMetadataStore(options: SqliteMetadataStoreOptions = {}): Promise<SqliteMetadataStore> {
   const now = options.now ?? (() => new Date());
-  const db = openDatabase(options.path ?? DEFAULT_SQLITE_PATH);
-  try {
-    migrate(db, undefined, now());
-  } catch (err) {
-    db.close();
-    throw toStoreError(err);
-  }
+  const db = openMigratedDatabase(options.path ?? DEFAULT_SQLITE_PATH, now());
   return new SqliteMetadataStore(db, now);
 }
 

@@ -1,5 +1,5 @@
 import { assertNotNewer, pendingMigrations, type Migration } from '../migration.js';
-import type { SqliteDatabase } from './session.js';
+import { openDatabase, toStoreError, type SqliteDatabase } from './session.js';
 
 /**
  * Schema changes, applied in order when a store opens (see ../migration.ts).
@@ -134,4 +134,19 @@ export function migrate(db: SqliteDatabase, list: readonly Migration[] = migrati
     }
   });
   apply.immediate();
+}
+
+/**
+ * Opens the metadata database and applies pending migrations: every store that
+ * keeps its tables there (registry, schedule runs, bandit state) opens it this way.
+ */
+export function openMigratedDatabase(path: string, now: Date): SqliteDatabase {
+  const db = openDatabase(path);
+  try {
+    migrate(db, undefined, now);
+  } catch (err) {
+    db.close();
+    throw toStoreError(err);
+  }
+  return db;
 }

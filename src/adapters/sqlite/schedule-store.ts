@@ -1,7 +1,7 @@
 import type { ClaimRequest, ClaimResult, RunCompletion, ScheduleRun, ScheduleRunStatus, ScheduleStore } from '../../ports/schedule-store.js';
 import { MlError } from '../../errors/ml-error.js';
-import { migrate } from './migrations.js';
-import { openDatabase, Statements, toStoreError, type SqliteDatabase } from './session.js';
+import { openMigratedDatabase } from './migrations.js';
+import { Statements, toStoreError, type SqliteDatabase } from './session.js';
 
 export interface SqliteScheduleStoreOptions {
   /** The metadata database file (schedule runs live beside the registry), or `:memory:`. */
@@ -27,13 +27,7 @@ interface RunRow {
 /** Opens (creating and migrating) the metadata database for schedule runs. */
 export function openSqliteScheduleStore(options: SqliteScheduleStoreOptions): SqliteScheduleStore {
   const now = options.now ?? (() => new Date());
-  const db = openDatabase(options.path);
-  try {
-    migrate(db, undefined, now());
-  } catch (err) {
-    db.close();
-    throw toStoreError(err);
-  }
+  const db = openMigratedDatabase(options.path, now());
   return new SqliteScheduleStore(db, now);
 }
 
