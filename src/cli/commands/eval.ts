@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../config/load-config.js';
 import { parseDuration } from '../../evaluation/duration.js';
 import { formatEvaluations } from '../../evaluation/format-report.js';
 import { runEvaluation } from '../../evaluation/run-evaluation.js';
-import { openEventLog } from '../../predlog/open-event-log.js';
+import { configFile, withPredictionLog } from '../config-file.js';
 
 interface ReportFlags {
   model?: string;
@@ -27,21 +26,11 @@ export function evalCommand(program: Command): void {
       const sinceMs = parseDuration('--since', flags.since);
       const windowMs = parseDuration('--window', flags.window);
       const config = await loadConfigFile(configFile(configPath));
-      const sink = openEventLog(config.logging.predictions, config.storage.stateDir);
-      if (!sink) throw new Error('the prediction log is off in this config (logging.predictions.store: none): there is nothing to evaluate');
-      try {
+      await withPredictionLog(config, 'evaluate', async (sink) => {
         const now = Date.now();
         const evaluations = await runEvaluation(sink, { since: new Date(now - sinceMs), until: new Date(now), windowMs, ...(flags.model !== undefined ? { model: flags.model } : {}) });
         if (flags.json) for (const e of evaluations) process.stdout.write(`${JSON.stringify(e)}\n`);
         else process.stdout.write(formatEvaluations(evaluations));
-      } finally {
-        await sink.close();
-      }
+      });
     });
-}
-
-function configFile(configPath: string | undefined): string {
-  if (configPath !== undefined) return configPath;
-  if (existsSync('mlpatterns.yaml')) return 'mlpatterns.yaml';
-  throw new Error('no config: give the mlpatterns.yaml path');
 }

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../config/load-config.js';
 import { MlError } from '../../errors/ml-error.js';
 import { parseDuration } from '../../evaluation/duration.js';
 import { formatExperimentsReport } from '../../experiments/format-report.js';
 import { runExperimentsReport } from '../../experiments/run-report.js';
-import { openEventLog } from '../../predlog/open-event-log.js';
+import { configFile, withPredictionLog } from '../config-file.js';
 
 interface ReportFlags {
   since: string;
@@ -38,20 +37,10 @@ export function experimentsCommand(program: Command): void {
       const config = await loadConfigFile(configFile(configPath));
       const service = config.services.find((s) => s.name === serviceName);
       if (!service) throw new MlError('SERVICE_NOT_FOUND', { name: serviceName });
-      const sink = openEventLog(config.logging.predictions, config.storage.stateDir);
-      if (!sink) throw new Error('the prediction log is off in this config (logging.predictions.store: none): there is nothing to report');
-      try {
+      await withPredictionLog(config, 'report', async (sink) => {
         const now = Date.now();
         const report = await runExperimentsReport(sink, service, { since: new Date(now - sinceMs), until: new Date(now), rateEffect, alpha });
         process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : formatExperimentsReport(report));
-      } finally {
-        await sink.close();
-      }
+      });
     });
-}
-
-function configFile(configPath: string | undefined): string {
-  if (configPath !== undefined) return configPath;
-  if (existsSync('mlpatterns.yaml')) return 'mlpatterns.yaml';
-  throw new Error('no config: give the mlpatterns.yaml path');
 }

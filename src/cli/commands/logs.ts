@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../config/load-config.js';
 import type { PredictionRecord } from '../../ports/event-log.js';
-import { openEventLog } from '../../predlog/open-event-log.js';
 import { parseLogQuery } from '../../predlog/parse-query.js';
+import { configFile, withPredictionLog } from '../config-file.js';
 
 interface QueryFlags {
   service?: string;
@@ -39,22 +38,12 @@ export function logsCommand(program: Command): void {
     .action(async (configPath: string | undefined, flags: QueryFlags) => {
       const config = await loadConfigFile(configFile(configPath));
       const query = parseLogQuery({ ...flags, version: flags.modelVersion, request_id: flags.requestId });
-      const sink = openEventLog(config.logging.predictions, config.storage.stateDir);
-      if (!sink) throw new Error('the prediction log is off in this config (logging.predictions.store: none)');
-      try {
+      await withPredictionLog(config, undefined, async (sink) => {
         const page = await sink.query(query);
         for (const record of page.records) process.stdout.write(`${flags.json ? JSON.stringify(record) : describe(record)}\n`);
         if (page.next !== undefined) process.stderr.write(`more records match: --after ${page.next}\n`);
-      } finally {
-        await sink.close();
-      }
+      });
     });
-}
-
-function configFile(configPath: string | undefined): string {
-  if (configPath !== undefined) return configPath;
-  if (existsSync('mlpatterns.yaml')) return 'mlpatterns.yaml';
-  throw new Error('no config: give the mlpatterns.yaml path');
 }
 
 /** One line per record: when, which request, what ran where, how it went, what it answered. */

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../config/load-config.js';
 import { MonitorRunner } from '../../monitoring/monitor-runner.js';
 import type { MonitorRun } from '../../monitoring/run-monitor.js';
+import { configFile } from '../config-file.js';
 
 interface RunFlags {
   once?: boolean;
@@ -41,12 +41,6 @@ export function monitorCommand(program: Command): void {
       });
       await runner.close();
     });
-}
-
-function configFile(configPath: string | undefined): string {
-  if (configPath !== undefined) return configPath;
-  if (existsSync('mlpatterns.yaml')) return 'mlpatterns.yaml';
-  throw new Error('no config: give the mlpatterns.yaml path');
 }
 
 /** A headline, one line per feature, then alerts and triggers that did something. */

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { openScheduleStore } from '../../adapters/open-schedule-store.js';
@@ -8,6 +7,7 @@ import type { ScheduleRun } from '../../ports/schedule-store.js';
 import { Scheduler } from '../../schedules/scheduler.js';
 import { scheduleStoreUrl, startSchedules } from '../../schedules/start-schedules.js';
 import { parseIntFlag } from '../parse.js';
+import { configFile } from '../config-file.js';
 
 interface RunFlags {
   now?: string;
@@ -66,12 +66,6 @@ export function schedulesCommand(program: Command): void {
         await store.close();
       }
     });
-}
-
-function configFile(configPath: string | undefined): string {
-  if (configPath !== undefined) return configPath;
-  if (existsSync('mlpatterns.yaml')) return 'mlpatterns.yaml';
-  throw new Error('no config: give the mlpatterns.yaml path');
 }
 
 /** One tick now, named by the current second: a second `--now` in the same second is refused as already run. */
