@@ -1,4 +1,5 @@
-import { MAX_QUERY_LIMIT, type EventLog, type EventQuery, type PredictionRecord } from '../ports/event-log.js';
+import type { EventLog } from '../ports/event-log.js';
+import { readAll } from '../predlog/read-all.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import { joinFeedback } from './join.js';
 
@@ -11,17 +12,6 @@ export interface EvaluationOptions {
   readonly until?: Date;
   /** Width of each window, ms. */
   readonly windowMs: number;
-}
-
-async function readAll(sink: EventLog, query: EventQuery): Promise<PredictionRecord[]> {
-  const out: PredictionRecord[] = [];
-  let after: string | undefined;
-  do {
-    const page = await sink.query({ ...query, limit: MAX_QUERY_LIMIT, ...(after !== undefined ? { after } : {}) });
-    out.push(...page.records);
-    after = page.next;
-  } while (after !== undefined);
-  return out;
 }
 
 /**

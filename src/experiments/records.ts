@@ -1,16 +1,4 @@
-import { MAX_QUERY_LIMIT, type EventLog, type EventQuery, type PredictionRecord } from '../ports/event-log.js';
-
-/** Every record matching a query, page by page, oldest first. */
-export async function readAll(sink: EventLog, query: EventQuery): Promise<PredictionRecord[]> {
-  const out: PredictionRecord[] = [];
-  let after: string | undefined;
-  do {
-    const page = await sink.query({ ...query, limit: MAX_QUERY_LIMIT, ...(after !== undefined ? { after } : {}) });
-    out.push(...page.records);
-    after = page.next;
-  } while (after !== undefined);
-  return out;
-}
+import type { PredictionRecord } from '../ports/event-log.js';
 
 /** Whether a record's node path lies under a prefix ("" holds everything). */
 export function under(record: PredictionRecord, prefix: string): boolean {

@@ -2,7 +2,7 @@ import { MlError } from '../errors/ml-error.js';
 import type { EventLog } from '../ports/event-log.js';
 import type { ServiceEntry } from '../services/schema.js';
 import { findExperiments } from './find-experiments.js';
-import { readAll } from './records.js';
+import { readAll } from '../predlog/read-all.js';
 import { shadowReport, type ShadowReport } from './shadow-report.js';
 import { splitReport, type SplitReport, type SplitReportOptions } from './split-report.js';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isMlError, MlError } from '../errors/ml-error.js';
-import { MAX_QUERY_LIMIT, type EventLog, type EventQuery, type FeedbackFields, type PredictionRecord } from '../ports/event-log.js';
+import type { EventLog, EventQuery, FeedbackFields, PredictionRecord } from '../ports/event-log.js';
+import { readAll } from '../predlog/read-all.js';
 import type { FeedbackRequest } from './parse-feedback.js';
 
 export interface RecordedFeedback {
@@ -20,18 +21,11 @@ export interface FeedbackRecorderOptions {
 const storeError = (err: unknown): MlError =>
   isMlError(err) ? err : new MlError('STORE_UNAVAILABLE', { reason: `prediction log: ${err instanceof Error ? err.message : String(err)}` }, { cause: err });
 
-/** Every record matching a query, across pages. */
-async function queryAll(sink: EventLog, query: EventQuery): Promise<PredictionRecord[]> {
-  const out: PredictionRecord[] = [];
-  let after: string | undefined;
-  do {
-    const page = await sink.query({ ...query, limit: MAX_QUERY_LIMIT, ...(after !== undefined ? { after } : {}) }).catch((err: unknown) => {
-      throw storeError(err);
-    });
-    out.push(...page.records);
-    after = page.next;
-  } while (after !== undefined);
-  return out;
+/** Every record matching a query, across pages; a store failure is STORE_UNAVAILABLE. */
+function queryAll(sink: EventLog, query: EventQuery): Promise<PredictionRecord[]> {
+  return readAll(sink, query).catch((err: unknown) => {
+    throw storeError(err);
+  });
 }
 
 /**
