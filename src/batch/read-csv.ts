@@ -34,8 +34,8 @@ async function* csvRecords(file: string): AsyncGenerator<InputRecord> {
   }
 }
 
-/** The raw cells of each record with the line it starts on. */
-async function* csvCells(file: string): AsyncGenerator<{ line: number; cells: string[] }> {
+/** The raw cells of each record with the line it starts on (the header too). */
+export async function* csvCells(file: string): AsyncGenerator<{ line: number; cells: string[] }> {
   let record: string[] = [];
   let cell = '';
   let quoted = false;

@@ -39,7 +39,27 @@ export function buildProgram(): Command {
   promoteCommands(program);
   evalCommand(program);
   experimentsCommand(program);
+  lazyTrainCommand(program);
   return program;
+}
+
+/**
+ * `train` imports its module (and with it the pipeline runner) only when it
+ * runs: the serving commands must never load training code
+ * (test/training/serving-isolation.test.ts). Its own parser handles the arguments and --help.
+ */
+function lazyTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('run a training pipeline (pipeline.yaml); also `train runs`, `train show <run>` (see train --help)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      const { trainProgram } = await import('./commands/train.js');
+      await trainProgram().parseAsync(args, { from: 'user' });
+    });
 }
 
 /** CLI entry: one-line errors on stderr and a non-zero exit code. */

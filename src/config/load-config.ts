@@ -5,7 +5,8 @@ import { MlError } from '../errors/ml-error.js';
 import { formatIssues } from '../package/format-issues.js';
 import { interpolateEnv } from './interpolate.js';
 import { configSchema, type Config } from './schema.js';
-import { resolveBatchPaths } from '../schedules/resolve-paths.js';
+import { resolveTriggerPaths } from '../monitoring/schema.js';
+import { resolveSchedulePaths } from '../schedules/resolve-paths.js';
 
 /**
  * Reads, interpolates and validates `mlpatterns.yaml` once at start-up. Every
@@ -43,7 +44,8 @@ export function resolveConfig(raw: unknown, file = '<inline>'): Config {
     ...cfg,
     storage: { ...cfg.storage, stateDir: path.resolve(base, cfg.storage.stateDir) },
     queue: { ...cfg.queue, ...(cfg.queue.path !== undefined ? { path: path.resolve(base, cfg.queue.path) } : {}) },
-    schedules: cfg.schedules.map((s) => ({ ...s, batch: resolveBatchPaths(s.batch, base) })),
+    schedules: cfg.schedules.map((s) => resolveSchedulePaths(s, base)),
+    triggers: resolveTriggerPaths(cfg.triggers, base),
     logging: { predictions: { ...cfg.logging.predictions, ...(cfg.logging.predictions.path !== undefined ? { path: path.resolve(base, cfg.logging.predictions.path) } : {}) } },
     models: cfg.models.map((m) => ({
       ...m,

@@ -84,6 +84,23 @@ export const ERROR_CODES = {
   PREDICTION_LOG_DISABLED: { status: 503, message: 'The prediction log is off on this server (logging.predictions.store is "none")' },
   PREDICTION_NOT_FOUND: { status: 404, message: 'No logged prediction for {target}: feedback joins a prediction in the prediction log' },
   FEEDBACK_CONFLICT: { status: 409, message: 'Feedback {feedbackId} for {target} already holds a different payload: feedback is written once' },
+  // --- trainers (docs/trainers.md) ----------------------------------------
+  INVALID_TRAINING_DATA: { status: 400, message: 'Invalid training data: {reason}' },
+  // --- training pipelines (docs/training-pipelines.md) --------------------
+  PIPELINE_INVALID: { status: 400, message: 'Invalid pipeline {path}:\n{problems}' },
+  TRAINING_RUN_NOT_FOUND: { status: 404, message: 'Training run "{id}" not found' },
+  STEP_NO_OUTPUT: { status: 500, message: 'Step "{step}" wrote no output "{output}" (its folder was left empty)' },
+  STEP_COMMAND_FAILED: { status: 500, message: 'Step "{step}": command {command} {outcome}{stderr}' },
+  STEP_PROCESS_FAILED: { status: 500, message: 'Step "{step}": its process {outcome} before the step finished{stderr}' },
+  STEP_TIMEOUT: { status: 500, message: 'Step "{step}" ran longer than its timeout of {timeoutMs} ms' },
+  // --- data sources and gates (docs/data-sources.md, docs/pipeline-builtins.md) ---
+  DATA_SOURCE_NOT_FOUND: { status: 404, message: 'Data source {source} not found: {reason}' },
+  DATA_SOURCE_UNSUPPORTED: { status: 400, message: 'Unsupported data source "{source}": {reason}' },
+  DATA_SOURCE_UNAVAILABLE: { status: 503, message: 'Data source {source} is unavailable: {reason}' },
+  DATA_SOURCE_QUERY_FAILED: { status: 400, message: 'Query on data source {source} failed: {reason}' },
+  DATA_SOURCE_INVALID: { status: 400, message: 'Data source {source}, row {row}: {reason}' },
+  GATE_INVALID: { status: 400, message: 'Invalid gate rule "{rule}": {reason}' },
+  STEP_INPUT_INVALID: { status: 400, message: 'Step "{step}": input "{input}" {reason}' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -118,7 +118,7 @@ export class ServerMetrics {
   /** Prediction-log records lost (docs/prediction-log.md); predictions themselves are unaffected. */
   readonly predictionLogDropped = new Counter({
     name: 'mlpatterns_prediction_log_dropped_total',
-    help: 'Prediction log records dropped, by reason (buffer_full: the buffer was full; sink_error: the sink refused the batch)',
+    help: 'Prediction log records dropped, by reason (buffer_full: the buffer was full; sink_error: the sink refused the batch; encode_error: the record held what JSON cannot)',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });

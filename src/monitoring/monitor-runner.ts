@@ -80,7 +80,8 @@ export class MonitorRunner {
       triggers: this.#config.triggers.filter((t) => t.monitor === monitor.name),
       ...(now !== undefined ? { now } : {}),
       ...(this.#options.sinks !== undefined ? { sinks: this.#options.sinks } : {}),
-      ...(this.#options.triggerOptions !== undefined ? { triggerOptions: this.#options.triggerOptions } : {}),
+      // `pipeline:` actions register into this config's registry unless told otherwise.
+      triggerOptions: { storage: this.#config.storage, ...this.#options.triggerOptions },
       ...(monitor.outlier !== undefined ? { outlierScorer: await this.#outlierScorer(monitor.outlier.model) } : {}),
     });
     this.#options.onRun?.(run);

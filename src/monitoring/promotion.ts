@@ -1,6 +1,6 @@
 import type { AliasChange } from '../ports/metadata-store.js';
 import type { Registry } from '../registry/registry.js';
-import { compare, parseCondition } from './expressions.js';
+import { compare, parseGateRule, productionBound } from './expressions.js';
 
 /** How rollbacks are told apart from promotions in the alias history (its `reason`). */
 export const ROLLBACK_REASON_PREFIX = 'rollback';
@@ -11,16 +11,47 @@ export interface GateResult {
   /** `undefined` when the version has no such metric (the gate fails). */
   readonly value?: number;
   readonly passed: boolean;
+  /** Versus-production rules: the production version's value of the metric… */
+  readonly production?: number;
+  /** …and the bound the rule made of it. */
+  readonly bound?: number;
+  /** Why a versus-production rule was not applied (no production version, or it lacks the metric); it does not block. */
+  readonly skipped?: string;
 }
 
-/** Checks `accuracy>=0.9`-style gates against a version's metrics (registry lineage, from the manifest's `metrics`). */
-export function checkGates(gates: readonly string[], metrics: Readonly<Record<string, number>>): GateResult[] {
+/** The version the `production` alias names, as versus-production gate rules read it. */
+export interface ProductionMetrics {
+  readonly version: number;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+/**
+ * Checks gates against a version's metrics (registry lineage, from the manifest's
+ * `metrics`, or a pipeline's metrics.json): absolute rules (`accuracy>=0.9`) and
+ * rules against the production version (`mae <= production * 1.05`), which are
+ * skipped, with the reason, when there is no production version to compare with.
+ */
+export function checkGates(gates: readonly string[], metrics: Readonly<Record<string, number>>, production?: ProductionMetrics): GateResult[] {
   return gates.map((gate) => {
-    const condition = parseCondition(gate);
-    if (condition.kind !== 'compare') throw new Error(`gate "${gate}" must compare a metric: "<metric> <op> <number>", e.g. accuracy>=0.9`);
-    const value = metrics[condition.metric];
-    return { gate: condition.text, metric: condition.metric, ...(value !== undefined ? { value } : {}), passed: value !== undefined && compare(value, condition.op, condition.value) };
+    const rule = parseGateRule(gate);
+    const value = metrics[rule.metric];
+    const found = value !== undefined ? { value } : {};
+    if (rule.kind === 'absolute') return { gate: rule.text, metric: rule.metric, ...found, passed: value !== undefined && compare(value, rule.op, rule.value) };
+    const base = production?.metrics[rule.metric];
+    if (production === undefined || base === undefined) {
+      const skipped = production === undefined ? 'no production version' : `production v${production.version} has no metric "${rule.metric}"`;
+      return { gate: rule.text, metric: rule.metric, ...found, passed: true, skipped };
+    }
+    const bound = productionBound(rule, base);
+    return { gate: rule.text, metric: rule.metric, ...found, passed: value !== undefined && compare(value, rule.op, bound), production: base, bound };
   });
+}
+
+/** One line per gate for messages and the alias history: `mae <= production * 1.05 (mae=0.41, bound 0.42 from production 0.4) passed`. */
+export function describeGate(g: GateResult): string {
+  const against = g.bound !== undefined ? `, bound ${g.bound} from production ${g.production}` : '';
+  const outcome = g.skipped !== undefined ? `skipped: ${g.skipped}` : g.passed ? 'passed' : 'failed';
+  return `${g.gate} (${g.metric}=${g.value ?? 'missing'}${against}) ${outcome}`;
 }
 
 export interface PromoteOptions {
@@ -51,9 +82,12 @@ export interface PromoteResult {
  */
 export async function promote(registry: Registry, options: PromoteOptions): Promise<PromoteResult> {
   const candidate = await registry.get(`${options.model}@${options.from}`);
-  const gates = checkGates(options.gates ?? [], candidate.metrics);
-  const previous = (await registry.aliases(options.model)).find((a) => a.alias === options.to)?.version;
-  const gateText = gates.length === 0 ? 'no gate' : `gate ${gates.map((g) => `${g.gate} (${g.metric}=${g.value ?? 'missing'}) ${g.passed ? 'passed' : 'failed'}`).join(', ')}`;
+  const aliases = await registry.aliases(options.model);
+  const productionVersion = aliases.find((a) => a.alias === 'production')?.version;
+  const production = productionVersion !== undefined ? { version: productionVersion, metrics: (await registry.get(`${options.model}:${productionVersion}`)).metrics } : undefined;
+  const gates = checkGates(options.gates ?? [], candidate.metrics, production);
+  const previous = aliases.find((a) => a.alias === options.to)?.version;
+  const gateText = gates.length === 0 ? 'no gate' : `gate ${gates.map(describeGate).join(', ')}`;
   const reason = `promote ${options.model}@${options.from} (v${candidate.version}) to ${options.to}: ${gateText}`;
   const promoted = gates.every((g) => g.passed);
   if (promoted) await registry.setAlias(options.model, options.to, candidate.version, { reason, ...(options.actor !== undefined ? { actor: options.actor } : {}) });

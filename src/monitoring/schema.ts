@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { DRIFT_TESTS } from './drift-tests.js';
@@ -96,6 +97,17 @@ export const triggerSchema = z
     action: z.union([
       z.object({ webhook: z.string().url() }).strict(),
       z.object({ command: z.array(z.string().min(1)).min(1) }).strict(),
+      /** Runs `mlpatterns train <pipeline> --json` in a child process (docs/pipeline-builtins.md). */
+      z
+        .object({
+          /** pipeline.yaml, relative to the config file. */
+          pipeline: z.string().min(1),
+          /** Pipeline parameters, as `--param name=value`. */
+          params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+          /** `config`: the run registers into this config's registry; `pipeline`: the pipeline's own storage. @default "config" */
+          storage: z.enum(['config', 'pipeline']).default('config'),
+        })
+        .strict(),
     ]),
   })
   .strict()
@@ -109,6 +121,11 @@ export const triggersSchema = z.array(triggerSchema).default([]);
 export type MonitorConfig = z.output<typeof monitorSchema>;
 export type AlertRuleConfig = z.output<typeof alertRuleSchema>;
 export type TriggerConfig = z.output<typeof triggerSchema>;
+
+/** A `pipeline:` action's file is relative to the config file, like models' and schedules' paths. */
+export function resolveTriggerPaths(triggers: readonly TriggerConfig[], base: string): TriggerConfig[] {
+  return triggers.map((t) => ('pipeline' in t.action ? { ...t, action: { ...t.action, pipeline: path.resolve(base, t.action.pipeline) } } : t));
+}
 
 /** Cross-references: monitor names unique, triggers naming known monitors. */
 export function monitoringProblems(monitors: readonly MonitorConfig[], triggers: readonly TriggerConfig[], models: ReadonlySet<string>): { path: (string | number)[]; message: string }[] {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { request } from 'undici';
 import type { MonitorState } from './alert-state.js';
+import { runTrainProcess, type TrainStorage } from '../schedules/train-process.js';
 import { evaluateCondition, parseCondition } from './expressions.js';
 import type { TriggerConfig } from './schema.js';
 
@@ -11,11 +12,17 @@ export interface TriggerOutcome {
   readonly value?: number;
   readonly baseline?: number;
   readonly error?: string;
+  /** A `pipeline:` action's training run: its id and how it ended (`succeeded`, or `rejected` by its gate). */
+  readonly training?: { readonly runId: string | null; readonly status: string };
 }
 
 export interface TriggerOptions {
-  /** Working directory of command actions. @default process.cwd() */
+  /** Working directory of command and pipeline actions. @default process.cwd() */
   readonly cwd?: string;
+  /** Where a `pipeline:` action with `storage: config` registers: the config's storage. */
+  readonly storage?: TrainStorage;
+  /** The CLI a `pipeline:` action runs (tests run it from source). @default this install's bin/mlpatterns.js */
+  readonly trainCommand?: readonly string[];
 }
 
 /**
@@ -57,9 +64,9 @@ export async function evaluateTriggers(
       continue;
     }
     try {
-      await runAction(trigger, { trigger: trigger.name, metrics, ...detail }, options);
+      const training = await runAction(trigger, { trigger: trigger.name, metrics, ...detail }, options);
       memory.fired = true;
-      outcomes.push({ trigger: trigger.name, status: 'fired', ...detail });
+      outcomes.push({ trigger: trigger.name, status: 'fired', ...detail, ...(training !== undefined ? { training } : {}) });
     } catch (err) {
       outcomes.push({ trigger: trigger.name, status: 'idle', ...detail, error: (err as Error).message });
     }
@@ -72,13 +79,14 @@ export function changed(value: number, baseline: number, direction: 'up' | 'down
   return direction === 'up' ? value >= baseline + margin : value <= baseline - margin;
 }
 
-async function runAction(trigger: TriggerConfig, payload: unknown, options: TriggerOptions): Promise<void> {
+async function runAction(trigger: TriggerConfig, payload: unknown, options: TriggerOptions): Promise<TriggerOutcome['training']> {
   if ('webhook' in trigger.action) {
     const res = await request(trigger.action.webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
     await res.body.dump();
     if (res.statusCode >= 300) throw new Error(`webhook answered ${res.statusCode}`);
-    return;
+    return undefined;
   }
+  if ('pipeline' in trigger.action) return runPipelineAction(trigger.action, payload, options);
   const [command, ...args] = trigger.action.command;
   // The payload goes in an environment variable: the command (a training pipeline) decides what to do with it.
   await new Promise<void>((resolve, reject) => {
@@ -86,4 +94,23 @@ async function runAction(trigger: TriggerConfig, payload: unknown, options: Trig
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`command exited with ${code}`))));
   });
+}
+
+/**
+ * Retrains in a child process (never in the monitoring or serving process). A
+ * run the gate rejected counts as fired: retraining happened and decided, and
+ * firing again while the condition holds would decide the same. A failed run
+ * is an error: the trigger stays unfired and tries again at its next evaluation.
+ */
+async function runPipelineAction(action: Extract<TriggerConfig['action'], { pipeline: string }>, payload: unknown, options: TriggerOptions): Promise<TriggerOutcome['training']> {
+  const result = await runTrainProcess({
+    pipeline: action.pipeline,
+    ...(action.params !== undefined ? { params: action.params } : {}),
+    storage: action.storage === 'config' ? options.storage : undefined,
+    cwd: options.cwd,
+    env: { MLPATTERNS_TRIGGER: JSON.stringify(payload) },
+    command: options.trainCommand,
+  });
+  if (result.status === 'succeeded' || result.status === 'rejected') return { runId: result.runId, status: result.status };
+  throw new Error(`training run ${result.runId ?? '(none)'} of ${action.pipeline} ${result.status === 'error' ? 'did not run' : result.status}: ${result.error ?? `exit code ${result.exitCode}`}`);
 }

@@ -31,3 +31,22 @@ export function intAttr(name: string, value: number): IAttributeProto {
 export function floatAttr(name: string, value: number): IAttributeProto {
   return { name, type: AttributeType.FLOAT, f: value };
 }
+
+export function intsAttr(name: string, values: ArrayLike<number>): IAttributeProto {
+  return { name, type: AttributeType.INTS, ints: Array.from(values) };
+}
+
+/** Floats are stored as float32 by ONNX: round through Float32Array so the proto holds the served values. */
+export function floatsAttr(name: string, values: ArrayLike<number>): IAttributeProto {
+  return { name, type: AttributeType.FLOATS, floats: Array.from(Float32Array.from(values)) };
+}
+
+const utf8Encoder = new TextEncoder();
+
+export function stringAttr(name: string, value: string): IAttributeProto {
+  return { name, type: AttributeType.STRING, s: utf8Encoder.encode(value) };
+}
+
+export function stringsAttr(name: string, values: readonly string[]): IAttributeProto {
+  return { name, type: AttributeType.STRINGS, strings: values.map((v) => utf8Encoder.encode(v)) };
+}

@@ -27,6 +27,7 @@ export function batchJob(settings: BatchJobSettings): RunScheduledJob {
 
 export function batchOptions(entry: ScheduleEntry, scheduledAt: Date, settings: BatchJobSettings): BatchOptions {
   const { batch } = entry;
+  if (batch === undefined) throw new Error(`schedule "${entry.name}" has no batch job`);
   return {
     target: batch.service !== undefined ? { service: batch.service } : { model: batch.model ?? '' },
     input: batch.input,

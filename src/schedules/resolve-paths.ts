@@ -1,5 +1,18 @@
 import path from 'node:path';
-import type { ScheduleBatch } from './schema.js';
+import type { ScheduleBatch, ScheduleEntry, ScheduleTrain } from './schema.js';
+
+/** A schedule's files resolved against the config file's folder (its batch job's, or its training pipeline). */
+export function resolveSchedulePaths(entry: ScheduleEntry, base: string): ScheduleEntry {
+  return {
+    ...entry,
+    ...(entry.batch !== undefined ? { batch: resolveBatchPaths(entry.batch, base) } : {}),
+    ...(entry.train !== undefined ? { train: resolveTrainPaths(entry.train, base) } : {}),
+  };
+}
+
+export function resolveTrainPaths(train: ScheduleTrain, base: string): ScheduleTrain {
+  return { ...train, pipeline: path.resolve(base, train.pipeline) };
+}
 
 /**
  * Files a schedule names are relative to the config file, like models' paths,

@@ -14,7 +14,19 @@ export interface ScheduledJobContext {
   readonly signal: AbortSignal;
 }
 
-/** Runs a schedule's batch job once; resolves with the summary to record, rejects to fail the attempt. */
+/**
+ * A failure another attempt cannot change (a training run rejected by its gate,
+ * a pipeline file that does not load): the tick is recorded failed at once, its
+ * retries unused.
+ */
+export class FinalJobError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FinalJobError';
+  }
+}
+
+/** Runs a schedule's job once; resolves with the summary to record, rejects to fail the attempt (FinalJobError: and the tick). */
 export type RunScheduledJob = (entry: ScheduleEntry, context: ScheduledJobContext) => Promise<Readonly<Record<string, unknown>>>;
 
 export type ScheduleEvent =
@@ -149,6 +161,7 @@ export class Scheduler {
         } catch (err) {
           lastError = messageOf(err);
           this.#emit({ type: 'attempt-failed', run: claimed, attempt, error: lastError });
+          if (err instanceof FinalJobError) break;
         }
         if (attempt <= entry.retries) {
           const delay = entry.retryBackoffMs * 2 ** (attempt - 1);

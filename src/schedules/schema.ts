@@ -2,8 +2,9 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 
 /**
- * `schedules:` in mlpatterns.yaml (docs/schedules.md): batch jobs run on a
- * cron. The batch options are those of `mlpatterns batch run`.
+ * `schedules:` in mlpatterns.yaml (docs/schedules.md): batch jobs and training
+ * pipelines run on a cron. The batch options are those of `mlpatterns batch
+ * run`; a training job runs `mlpatterns train <pipeline>` (docs/pipeline-builtins.md).
  */
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -31,6 +32,23 @@ export const scheduleBatchSchema = z
   .refine((b) => (b.service === undefined) !== (b.model === undefined), { message: 'give exactly one of "service" and "model"', path: ['service'] })
   .refine((b) => b.output !== undefined || b.whereNull !== undefined, { message: 'give "output", or "whereNull" to write back into the input table', path: ['output'] });
 
+export const scheduleTrainSchema = z
+  .object({
+    /** The pipeline.yaml to run (relative to the config file). */
+    pipeline: z.string().min(1),
+    /** Pipeline parameters, as `--param name=value`. @default the pipeline's defaults */
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    /**
+     * `config`: the run uses this config's storage (state dir, metadata, artifacts), so it
+     * registers into the registry the server follows; `pipeline`: the pipeline file's own `storage:`.
+     * @default "config"
+     */
+    storage: z.enum(['config', 'pipeline']).default('config'),
+    /** Stops (cancels) a run that takes longer, as a failed attempt. @default no limit */
+    timeoutMs: z.number().int().min(1).optional(),
+  })
+  .strict();
+
 export const scheduleEntrySchema = z
   .object({
     name: z.string().regex(NAME, 'use letters, digits, ".", "_" and "-"'),
@@ -38,7 +56,10 @@ export const scheduleEntrySchema = z
     cron: z.string().min(1),
     /** IANA time zone the cron is read in. @default "UTC" */
     timezone: z.string().min(1).default('UTC'),
-    batch: scheduleBatchSchema,
+    /** A batch job. Exactly one of `batch` and `train`. */
+    batch: scheduleBatchSchema.optional(),
+    /** A training pipeline run in a child process (`mlpatterns train <pipeline> --json`). */
+    train: scheduleTrainSchema.optional(),
     /** Extra attempts after a failed run of a tick. @default 2 */
     retries: z.number().int().min(0).max(20).default(2),
     /** Wait before the first retry; doubles each retry. @default 1000 */
@@ -48,6 +69,9 @@ export const scheduleEntrySchema = z
   })
   .strict()
   .superRefine((entry, ctx) => {
+    if ((entry.batch === undefined) === (entry.train === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['batch'], message: 'give exactly one of "batch" (a batch job) and "train" (a training pipeline)' });
+    }
     const problem = cronProblem(entry.cron, entry.timezone);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
   });
@@ -56,6 +80,7 @@ export const schedulesSchema = z.array(scheduleEntrySchema).default([]);
 
 export type ScheduleEntry = z.output<typeof scheduleEntrySchema>;
 export type ScheduleBatch = z.output<typeof scheduleBatchSchema>;
+export type ScheduleTrain = z.output<typeof scheduleTrainSchema>;
 
 /** Asks croner itself, so what passes here is exactly what the scheduler can run. */
 function cronProblem(pattern: string, timezone: string): { field: 'cron' | 'timezone'; message: string } | undefined {
@@ -85,7 +110,7 @@ export function scheduleProblems(
   schedules.forEach((s, i) => {
     if (seen.has(s.name)) problems.push({ path: ['schedules', i, 'name'], message: `duplicate schedule name "${s.name}"` });
     seen.add(s.name);
-    if (s.batch.service !== undefined && !serviceNames.has(s.batch.service)) {
+    if (s.batch?.service !== undefined && !serviceNames.has(s.batch.service)) {
       problems.push({ path: ['schedules', i, 'batch', 'service'], message: `unknown service "${s.batch.service}" (services: ${[...serviceNames].join(', ') || 'none'})` });
     }
   });

@@ -4,14 +4,17 @@ import type { Config } from '../config/schema.js';
 import type { ScheduleStore } from '../ports/schedule-store.js';
 import { batchJob } from './batch-job.js';
 import { Scheduler, type RunScheduledJob, type ScheduleEvent } from './scheduler.js';
+import { trainJob } from './train-job.js';
 import path from 'node:path';
 
 export interface StartSchedulesOptions {
   /** The config file, for schedules whose batch names a service. */
   readonly configPath?: string | undefined;
   readonly log?: Logger | undefined;
-  /** The job of each tick. @default a batch run (batch-job.ts) */
+  /** The job of each tick. @default a batch run (batch-job.ts) or, for `train:` schedules, a training run (train-job.ts) */
   readonly runJob?: RunScheduledJob;
+  /** The CLI a `train:` schedule spawns (tests run it from source). @default this install's bin/mlpatterns.js */
+  readonly trainCommand?: readonly string[];
   /** Also told every scheduler event (the CLI prints them). */
   readonly onEvent?: (event: ScheduleEvent) => void;
 }
@@ -35,7 +38,7 @@ export async function startSchedules(config: Config, options: StartSchedulesOpti
   const scheduler = new Scheduler({
     schedules: config.schedules,
     store,
-    runJob: options.runJob ?? batchJob({ configPath: options.configPath, stateDir: config.storage.stateDir }),
+    runJob: options.runJob ?? defaultJob(config, options),
     onEvent: (event) => {
       options.onEvent?.(event);
       if (log) logEvent(log, event);
@@ -51,6 +54,13 @@ export async function startSchedules(config: Config, options: StartSchedulesOpti
       await store.close();
     },
   };
+}
+
+/** Each tick's job by its kind: a batch run in this process, a training run in a child process. */
+function defaultJob(config: Config, options: StartSchedulesOptions): RunScheduledJob {
+  const batch = batchJob({ configPath: options.configPath, stateDir: config.storage.stateDir });
+  const train = trainJob({ storage: config.storage, configPath: options.configPath, command: options.trainCommand });
+  return (entry, context) => (entry.train !== undefined ? train(entry, context) : batch(entry, context));
 }
 
 function logEvent(log: Logger, event: ScheduleEvent): void {

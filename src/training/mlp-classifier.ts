@@ -1,10 +1,10 @@
-import type { DenseLayer } from '../onnx/writer/mlp.js';
 import type { ProbabilisticClassifier } from './classifier.js';
 import { at } from './dataset.js';
-import { affine, argmax, softmax, zeros, type Matrix } from './math.js';
+import { argmax, softmax, type Matrix } from './math.js';
+import { fitNetwork, initialLayers, OneHiddenLayerNetwork, type HiddenActivation } from './mlp-network.js';
 import { SeededRandom } from './random.js';
 
-export type HiddenActivation = 'tanh' | 'relu';
+export type { HiddenActivation } from './mlp-network.js';
 
 export interface MlpClassifierParams {
   /** Units in the hidden layer. @default 8 */
@@ -30,51 +30,18 @@ export const MLP_CLASSIFIER_DEFAULTS: Required<MlpClassifierParams> = {
   seed: 42,
 };
 
-const ACTIVATIONS: Record<HiddenActivation, { f: (a: number) => number; slope: (a: number, h: number) => number }> = {
-  tanh: { f: Math.tanh, slope: (_a, h) => 1 - h * h },
-  relu: { f: (a) => Math.max(0, a), slope: (a) => (a > 0 ? 1 : 0) },
-};
-
 /** One hidden layer: p = softmax(act(x · W1 + b1) · W2 + b2). */
-export class MlpClassifier implements ProbabilisticClassifier {
-  constructor(
-    readonly activation: HiddenActivation,
-    /** [features][hidden] */
-    readonly w1: number[][],
-    readonly b1: number[],
-    /** [hidden][classes] */
-    readonly w2: number[][],
-    readonly b2: number[],
-  ) {}
-
+export class MlpClassifier extends OneHiddenLayerNetwork implements ProbabilisticClassifier {
   get classCount(): number {
     return this.b2.length;
   }
 
-  get featureCount(): number {
-    return this.w1.length;
-  }
-
-  /** Pre-activations and activations of the hidden layer (training needs both). */
-  hiddenLayer(features: Matrix): { pre: number[][]; post: number[][] } {
-    const pre = affine(features, this.w1, this.b1);
-    const f = ACTIVATIONS[this.activation].f;
-    return { pre, post: pre.map((row) => row.map(f)) };
-  }
-
   predictProba(features: Matrix): number[][] {
-    return affine(this.hiddenLayer(features).post, this.w2, this.b2).map(softmax);
+    return this.outputs(features).map(softmax);
   }
 
   predict(features: Matrix): number[] {
     return this.predictProba(features).map(argmax);
-  }
-
-  denseLayers(): DenseLayer[] {
-    return [
-      { weights: this.w1, bias: this.b1, activation: this.activation },
-      { weights: this.w2, bias: this.b2 },
-    ];
   }
 }
 
@@ -92,54 +59,11 @@ export function trainMlpClassifier(
   const { hidden, activation, learningRate, epochs, l2, seed } = { ...MLP_CLASSIFIER_DEFAULTS, ...params };
   const rows = features.length;
   if (rows === 0 || rows !== labels.length) throw new Error(`need as many labels as rows (${labels.length} vs ${rows})`);
-  const width = at(features, 0).length;
-  const random = new SeededRandom(seed);
-  const glorot = (fanIn: number, fanOut: number): number[][] => {
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    return Array.from({ length: fanIn }, () => Array.from({ length: fanOut }, () => random.uniform(-limit, limit)));
-  };
-  const model = new MlpClassifier(
-    activation,
-    glorot(width, hidden),
-    new Array<number>(hidden).fill(0),
-    glorot(hidden, classCount),
-    new Array<number>(classCount).fill(0),
+  const layers = initialLayers(new SeededRandom(seed), at(features, 0).length, hidden, classCount);
+  const model = new MlpClassifier(activation, layers.w1, layers.b1, layers.w2, layers.b2);
+  // dLoss/dLogits = (p - onehot) / rows
+  fitNetwork(model, features, { learningRate, epochs, l2 }, (logits) =>
+    logits.map(softmax).map((p, i) => p.map((pc, c) => (pc - (at(labels, i) === c ? 1 : 0)) / rows)),
   );
-  const slope = ACTIVATIONS[activation].slope;
-
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const { pre, post } = model.hiddenLayer(features);
-    const probabilities = affine(post, model.w2, model.b2).map(softmax);
-    // dLoss/dLogits = (p - onehot) / rows
-    const dOut = probabilities.map((p, i) => p.map((pc, c) => (pc - (at(labels, i) === c ? 1 : 0)) / rows));
-    // Back to the hidden pre-activations, through W2 and the activation's slope.
-    const dHidden = dOut.map((d, i) =>
-      model.b1.map((_, h) => {
-        const w2h = at(model.w2, h);
-        const back = d.reduce((s, dc, c) => s + dc * (w2h[c] ?? 0), 0);
-        return back * slope(at(at(pre, i), h), at(at(post, i), h));
-      }),
-    );
-    step(model.w2, model.b2, post, dOut, learningRate, l2);
-    step(model.w1, model.b1, features, dHidden, learningRate, l2);
-  }
   return model;
-}
-
-/** One gradient step on a dense layer: W -= lr·(inputsᵀ·delta + l2·W), b -= lr·Σ delta. */
-function step(weights: number[][], bias: number[], inputs: Matrix, delta: Matrix, learningRate: number, l2: number): void {
-  const gradW = zeros(weights.length, bias.length);
-  const gradB = new Array<number>(bias.length).fill(0);
-  delta.forEach((d, i) => {
-    const x = at(inputs, i);
-    d.forEach((dc, c) => {
-      gradB[c] = (gradB[c] ?? 0) + dc;
-      x.forEach((xj, j) => {
-        const g = at(gradW, j);
-        g[c] = (g[c] ?? 0) + xj * dc;
-      });
-    });
-  });
-  weights.forEach((w, j) => w.forEach((wc, c) => (w[c] = wc - learningRate * ((at(gradW, j)[c] ?? 0) + l2 * wc))));
-  bias.forEach((b, c) => (bias[c] = b - learningRate * (gradB[c] ?? 0)));
 }

@@ -119,6 +119,48 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX bandit_decisions_by_bandit ON bandit_decisions (bandit, created_at);
     `,
   },
+  {
+    id: 4,
+    name: 'training_runs',
+    sql: `
+      -- Runs of training pipelines (docs/training-pipelines.md). Ids are made by the runner
+      -- (sortable by start time, short enough to type after --resume).
+      CREATE TABLE training_runs (
+        id TEXT PRIMARY KEY,
+        pipeline TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'rejected', 'cancelled')),
+        params JSONB NOT NULL DEFAULT '{}',
+        resumed_from TEXT,
+        pipeline_file TEXT,
+        started_at TIMESTAMPTZ NOT NULL,
+        finished_at TIMESTAMPTZ,
+        error TEXT,
+        owner TEXT NOT NULL
+      );
+      CREATE INDEX training_runs_by_pipeline ON training_runs (pipeline, started_at);
+      -- One row per step of a run. cache_key + outputs are what later runs reuse: the
+      -- newest cacheable row with a key stands for the step's outputs (artifacts steps/<digest>).
+      CREATE TABLE training_steps (
+        run_id TEXT NOT NULL REFERENCES training_runs (id),
+        step TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'succeeded', 'cached', 'failed', 'rejected', 'skipped', 'cancelled')),
+        cache_key TEXT,
+        cacheable BOOLEAN NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        started_at TIMESTAMPTZ,
+        finished_at TIMESTAMPTZ,
+        error TEXT,
+        reasons JSONB NOT NULL DEFAULT '[]',
+        metrics JSONB NOT NULL DEFAULT '{}',
+        outputs JSONB NOT NULL DEFAULT '{}',
+        log_tail JSONB NOT NULL DEFAULT '[]',
+        cached_from TEXT,
+        PRIMARY KEY (run_id, step)
+      );
+      CREATE INDEX training_steps_by_cache_key ON training_steps (cache_key, finished_at);
+    `,
+  },
 ];
 
 /**

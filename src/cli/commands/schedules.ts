@@ -102,8 +102,7 @@ async function list(config: Config, count: number): Promise<void> {
     const scheduler = new Scheduler({ schedules: config.schedules, store, runJob: async () => ({}) });
     for (const entry of config.schedules) {
       const [last] = await store.history(entry.name, 1);
-      const target = entry.batch.service !== undefined ? `service ${entry.batch.service}` : `model ${entry.batch.model ?? ''}`;
-      process.stdout.write(`${entry.name}  "${entry.cron}" (${entry.timezone})${entry.enabled ? '' : '  disabled'}  ${target} -> ${entry.batch.output ?? `${entry.batch.input} (${entry.batch.whereNull ?? ''})`}\n`);
+      process.stdout.write(`${entry.name}  "${entry.cron}" (${entry.timezone})${entry.enabled ? '' : '  disabled'}  ${describeJob(entry)}\n`);
       const next = scheduler.nextRuns(entry.name, count);
       process.stdout.write(`  next: ${next.map((d) => d.toISOString()).join(', ') || '-'}\n`);
       process.stdout.write(`  last: ${last ? formatRun(last) : '-'}\n`);
@@ -111,6 +110,15 @@ async function list(config: Config, count: number): Promise<void> {
   } finally {
     await store.close();
   }
+}
+
+/** `model …/iris -> out.jsonl` for a batch job, `train …/pipeline.yaml` for a training pipeline. */
+function describeJob(entry: Config['schedules'][number]): string {
+  const { batch, train } = entry;
+  if (train !== undefined) return `train ${train.pipeline}${Object.keys(train.params ?? {}).length > 0 ? ` ${JSON.stringify(train.params)}` : ''}`;
+  if (batch === undefined) return '';
+  const target = batch.service !== undefined ? `service ${batch.service}` : `model ${batch.model ?? ''}`;
+  return `${target} -> ${batch.output ?? `${batch.input} (${batch.whereNull ?? ''})`}`;
 }
 
 function printHistory(name: string, runs: readonly ScheduleRun[]): void {
@@ -123,7 +131,7 @@ function printHistory(name: string, runs: readonly ScheduleRun[]): void {
 
 function formatRun(run: ScheduleRun): string {
   const took = run.finishedAt === null ? 'running' : `${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)}s`;
-  const keys = typeof run.summary?.keysWritten === 'number' ? `  ${run.summary.keysWritten} keys` : '';
+  const keys = typeof run.summary?.keysWritten === 'number' ? `  ${run.summary.keysWritten} keys` : typeof run.summary?.runId === 'string' ? `  training run ${run.summary.runId}` : '';
   const error = run.error === null ? '' : `  error: ${run.error}`;
   return `${run.scheduledAt}  ${run.status.padEnd(9)}  attempts ${run.attempts}  ${took}  by ${run.owner}${keys}${error}`;
 }

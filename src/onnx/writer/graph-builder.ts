@@ -2,7 +2,15 @@ import type { DType } from '../../tensor/tensor.js';
 import { floatAttr, intAttr } from '../attributes.js';
 import { elemTypeFromDType } from '../elem-type.js';
 import { floatTensor, int64Tensor } from '../initializers.js';
-import { encodeModel, type IAttributeProto, type IModelProto, type INodeProto, type ITensorProto, type IValueInfoProto } from '../proto.js';
+import {
+  encodeModel,
+  ML_DOMAIN,
+  type IAttributeProto,
+  type IModelProto,
+  type INodeProto,
+  type ITensorProto,
+  type IValueInfoProto,
+} from '../proto.js';
 import { tensorValueInfo, type DimSpec } from '../value-info.js';
 import { toFlatWeights, type Weights } from './weights.js';
 
@@ -10,6 +18,25 @@ import { toFlatWeights, type Weights } from './weights.js';
 export const WRITER_OPSET = 13;
 /** IR version 7 is the one that introduced opset 13 (ONNX 1.8). */
 export const WRITER_IR_VERSION = 7;
+/**
+ * ai.onnx.ml opset imported when the graph uses a classical-ML op: version 2 ships with ONNX 1.8 beside
+ * opset 13, and its TreeEnsemble*, LinearRegressor and Scaler are the version-1 operators every runtime knows.
+ */
+export const WRITER_ML_OPSET = 2;
+
+/** Opset version per domain the writer can emit ops of. */
+const OPSET_BY_DOMAIN: ReadonlyMap<string, number> = new Map([
+  ['', WRITER_OPSET],
+  [ML_DOMAIN, WRITER_ML_OPSET],
+]);
+
+export interface NodeOptions {
+  /** Operator domain: '' (default ONNX ops) or 'ai.onnx.ml'. @default '' */
+  readonly domain?: string;
+  readonly attributes?: readonly IAttributeProto[];
+  /** Names of the op's outputs, in order (undefined: a generated name), or how many generated outputs. @default 1 */
+  readonly outputs?: readonly (string | undefined)[] | number;
+}
 
 export interface ValueOptions {
   /** Name of the value the op produces, e.g. a graph output name. @default a generated name */
@@ -181,13 +208,27 @@ export class GraphBuilder {
     return this.op('Reshape', [x, this.int64Constant(shape)], [], options);
   }
 
+  // --- any operator ----------------------------------------------------------
+
+  /**
+   * An operator without a dedicated method, e.g. `TreeEnsembleRegressor` of ai.onnx.ml (whose opset the
+   * model then imports). Returns the names of its outputs, in order.
+   */
+  node(opType: string, inputs: readonly string[], options: NodeOptions = {}): string[] {
+    const domain = options.domain ?? '';
+    if (!OPSET_BY_DOMAIN.has(domain)) throw new Error(`${opType}: the writer has no opset for domain "${domain}"`);
+    const outputs = options.outputs ?? 1;
+    const names = typeof outputs === 'number' ? new Array<string | undefined>(outputs).fill(undefined) : outputs;
+    return this.emit(opType, [...inputs], [...(options.attributes ?? [])], names, domain);
+  }
+
   // --- output ----------------------------------------------------------------
 
   build(): IModelProto {
     if (this.outputs.length === 0) throw new Error(`graph "${this.graphName}" has no outputs`);
     return {
       irVersion: WRITER_IR_VERSION,
-      opsetImport: [{ domain: '', version: WRITER_OPSET }],
+      opsetImport: this.opsetImports(),
       producerName: this.options.producerName ?? 'mlpatterns',
       ...(this.options.producerVersion !== undefined && { producerVersion: this.options.producerVersion }),
       ...(this.options.docString !== undefined && { docString: this.options.docString }),
@@ -209,12 +250,23 @@ export class GraphBuilder {
   // --- machinery -------------------------------------------------------------
 
   private op(opType: string, inputs: string[], attribute: IAttributeProto[], options: ValueOptions): string {
+    const [output] = this.emit(opType, inputs, attribute, [options.name], '');
+    return output as string;
+  }
+
+  private emit(opType: string, inputs: string[], attribute: IAttributeProto[], outputNames: readonly (string | undefined)[], domain: string): string[] {
     for (const input of inputs) {
       if (!this.names.has(input)) throw new Error(`${opType}: input "${input}" is not a value of the graph`);
     }
-    const output = this.valueName(opType.toLowerCase(), options);
-    this.nodes.push({ name: this.generate(opType), opType, input: inputs, output: [output], attribute });
+    const output = outputNames.map((name) => this.valueName(opType.toLowerCase(), name === undefined ? {} : { name }));
+    this.nodes.push({ name: this.generate(opType), opType, input: inputs, output, attribute, ...(domain !== '' && { domain }) });
     return output;
+  }
+
+  /** The default opset always, plus every other domain a node uses (ONNX requires an import per domain). */
+  private opsetImports(): { domain: string; version: number }[] {
+    const domains = new Set(['', ...this.nodes.map((n) => n.domain ?? '')]);
+    return [...domains].map((domain) => ({ domain, version: OPSET_BY_DOMAIN.get(domain) ?? WRITER_OPSET }));
   }
 
   private valueName(prefix: string, options: ValueOptions): string {

@@ -29,6 +29,13 @@ export interface MlpOptions extends GraphBuilderOptions {
   readonly inputName?: string;
   /** Class labels in column order, stored in metadata so that inspectModel reports them. */
   readonly classLabels?: readonly string[];
+  /** Per-feature (x - mean) / std applied to the input before the first layer (Sub, Div). */
+  readonly standardize?: Standardization;
+}
+
+export interface Standardization {
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
 }
 
 /**
@@ -40,17 +47,10 @@ export function mlp(options: MlpOptions): GraphBuilder {
   const widths = checkLayers(options.layers);
   const g = new GraphBuilder(options.name ?? 'mlp', options);
   const input = g.input(options.inputName ?? 'features', 'float32', [-1, widths.in]);
-  const last = options.layers.length - 1;
   const head = options.outputs === 'probabilities' ? undefined : options.outputs === 'logits' ? 'logits' : 'predictions';
-
-  let x = input;
-  options.layers.forEach((layer, i) => {
-    const isLast = i === last;
-    const activation = layer.activation ?? 'none';
-    // Name the last layer's value after the graph output it becomes, when nothing follows it.
-    const name = isLast && activation === 'none' ? head : undefined;
-    x = g.dense(x, layer.weights, layer.bias, name === undefined ? {} : { name });
-    if (activation !== 'none') x = activate(g, x, activation, isLast ? head : undefined);
+  const x = denseLayers(g, input, options.layers, {
+    ...(head !== undefined && { name: head }),
+    ...(options.standardize && { standardize: options.standardize }),
   });
 
   if (options.outputs === 'regression') {
@@ -68,6 +68,38 @@ export function mlp(options: MlpOptions): GraphBuilder {
     g.metadata(CLASS_LABELS_METADATA_KEY, JSON.stringify(options.classLabels));
   }
   return g;
+}
+
+/**
+ * Appends the network's ops to an existing graph: optional standardization, then the dense layers.
+ * Returns the last value, named `options.name` when given (the caller declares it an output).
+ */
+export function denseLayers(
+  g: GraphBuilder,
+  input: string,
+  layers: readonly DenseLayer[],
+  options: { readonly name?: string; readonly standardize?: Standardization } = {},
+): string {
+  const widths = checkLayers(layers);
+  const last = layers.length - 1;
+  let x = options.standardize === undefined ? input : standardizeInput(g, input, options.standardize, widths.in);
+  layers.forEach((layer, i) => {
+    const isLast = i === last;
+    const activation = layer.activation ?? 'none';
+    // Name the last layer's value after the graph output it becomes, when nothing follows it.
+    const name = isLast && activation === 'none' ? options.name : undefined;
+    x = g.dense(x, layer.weights, layer.bias, name === undefined ? {} : { name });
+    if (activation !== 'none') x = activate(g, x, activation, isLast ? options.name : undefined);
+  });
+  return x;
+}
+
+function standardizeInput(g: GraphBuilder, input: string, { mean, std }: Standardization, width: number): string {
+  if (mean.length !== width || std.length !== width) {
+    throw new Error(`mlp: standardize needs ${width} means and stds, got ${mean.length} and ${std.length}`);
+  }
+  const centered = g.sub(input, g.constant({ values: mean, dims: [width] }));
+  return g.div(centered, g.constant({ values: std, dims: [width] }));
 }
 
 function activate(g: GraphBuilder, x: string, activation: Exclude<Activation, 'none'>, name: string | undefined): string {

