@@ -26,11 +26,33 @@ function writeConfig(dir: string, store: 'sqlite' | 'none'): string {
     '# Written by bench/prediction-log.ts.',
     'models:',
     `  - { name: ${IRIS_NAME}, path: ${JSON.stringify(IRIS_PACKAGE)} }`,
+    // A config file's storage wins over --state-dir: each server gets its own here.
+    `storage: { stateDir: ${JSON.stringify(join(dir, `state-${store}`))} }`,
     'logging:',
     `  predictions: { store: ${store}, path: ${JSON.stringify(join(dir, 'predictions.sqlite'))} }`,
   ];
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
+}
+
+/**
+ * Both servers must be what they claim, or the ratio means nothing: the "off"
+ * one must not log (its read API answers 503), the "on" one must have logged
+ * every prediction (nothing dropped, which would make logging look cheaper).
+ * (`serve <config>` once ignored the logging section: both servers logged.)
+ */
+async function checkLogging(off: RunningServer, on: RunningServer): Promise<void> {
+  const offLogs = await fetch(new URL('/v1/logs?limit=1', off.url), { signal: AbortSignal.timeout(5000) });
+  if (offLogs.status !== 503) throw new Error(`the "log off" server logs predictions (GET /v1/logs answered ${offLogs.status}): the comparison would be log on vs log on`);
+  const onLogs = await fetch(new URL('/v1/logs?limit=1', on.url), { signal: AbortSignal.timeout(5000) });
+  const logged = ((await onLogs.json()) as { records?: unknown[] }).records?.length ?? 0;
+  if (onLogs.status !== 200 || logged === 0) throw new Error(`the "log on" server has no records (GET /v1/logs answered ${onLogs.status})`);
+  const metrics = await (await fetch(new URL('/metrics', on.url), { signal: AbortSignal.timeout(5000) })).text();
+  const dropped = metrics
+    .split('\n')
+    .filter((line) => line.startsWith('mlpatterns_prediction_log_dropped_total'))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  if (dropped > 0) throw new Error(`the "log on" server dropped ${dropped} records (mlpatterns_prediction_log_dropped_total): logging was not all paid for`);
 }
 
 /** The median-throughput slice stands for the server; errors are summed over every slice, so none hides. */
@@ -70,6 +92,9 @@ export function predictionLogSteps(): Step[] {
               slices[i]?.push(result);
             }
           }
+          const [offServer, onServer] = servers;
+          if (offServer === undefined || onServer === undefined) throw new Error('servers missing');
+          await checkLogging(offServer, onServer);
           const members = [
             { id: PREDLOG_STEP_IDS.off, title: 'tiny model, prediction log off (store: none)', own: slices[0] ?? [] },
             { id: PREDLOG_STEP_IDS.on, title: 'tiny model, prediction log on (store: sqlite)', own: slices[1] ?? [] },

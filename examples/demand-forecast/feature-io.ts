@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import path from 'node:path';
 import { formatDate, parseDate } from './calendar.js';
-import type { FeatureSet } from './features.js';
+import { newFeatureSet, type FeatureSet } from './features.js';
 import type { Store } from './generate.js';
 
 const META_FILE = 'features.json';
@@ -52,18 +52,7 @@ export function readFeatureSet(folder: string): StoredFeatureSet {
   if (lines[0] !== ROWS_HEADER || lines.length - 1 !== rows) throw new Error(`${path.join(folder, ROWS_FILE)} must hold the header and ${rows} rows`);
   const storeIds: string[] = [];
   const storeIndex = new Map<string, number>();
-  const set = {
-    names,
-    rows,
-    x,
-    storeIds,
-    store: new Int32Array(rows),
-    originDay: new Int32Array(rows),
-    horizon: new Int32Array(rows),
-    level: new Float64Array(rows),
-    actual: new Float64Array(rows),
-    seasonalNaive: new Float64Array(rows),
-  };
+  const set = { ...newFeatureSet(names, rows, x), storeIds };
   for (let i = 0; i < rows; i++) {
     const [id = '', origin = '', , horizon, level, actual = '', naive] = (lines[i + 1] ?? '').split(',');
     let s = storeIndex.get(id);

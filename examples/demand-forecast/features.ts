@@ -66,6 +66,21 @@ export interface FeatureSet {
   readonly seasonalNaive: Float64Array;
 }
 
+/** A feature set over the matrix `x` (rows × names.length), its per-row columns zero, for the caller to fill. */
+export function newFeatureSet(names: readonly string[], rows: number, x: Float64Array): FeatureSet {
+  return {
+    names,
+    rows,
+    x,
+    store: new Int32Array(rows),
+    originDay: new Int32Array(rows),
+    horizon: new Int32Array(rows),
+    level: new Float64Array(rows),
+    actual: new Float64Array(rows),
+    seasonalNaive: new Float64Array(rows),
+  };
+}
+
 /** Per-store running sums, so that every window mean is O(1). */
 interface StoreSums {
   /** prefix[i] = sum of visitors on days [0, i). */
@@ -88,17 +103,7 @@ export function buildFeatures(data: VisitorData, origins: readonly number[]): Fe
   const rows = origins.length * data.stores.length * MAX_HORIZON;
   const calendar = new HolidayCalendar(data.firstDay, data.firstDay + data.days + MAX_HORIZON);
   const sums = data.visitors.map(storeSums);
-  const set: FeatureSet = {
-    names: FEATURE_NAMES,
-    rows,
-    x: new Float64Array(rows * width),
-    store: new Int32Array(rows),
-    originDay: new Int32Array(rows),
-    horizon: new Int32Array(rows),
-    level: new Float64Array(rows),
-    actual: new Float64Array(rows),
-    seasonalNaive: new Float64Array(rows),
-  };
+  const set = newFeatureSet(FEATURE_NAMES, rows, new Float64Array(rows * width));
   let row = 0;
   for (const origin of origins) {
     for (let s = 0; s < data.stores.length; s++) {

@@ -13,14 +13,29 @@ import { DEFAULT_SQLITE_PATH, openSqliteMetadataStore } from './sqlite/index.js'
  * - `""` → SQLite at `.mlpatterns/mlpatterns.db`.
  * Rejects with STORE_UNAVAILABLE when the store cannot be opened or reached.
  */
-export async function openMetadataStore(url: string): Promise<MetadataStore> {
+export function openMetadataStore(url: string): Promise<MetadataStore> {
+  return openOnMetadataDatabase<MetadataStore>(url, { postgres: openPostgresMetadataStore, sqlite: openSqliteMetadataStore });
+}
+
+/** How to open one kind of store on each database a metadata store URL can name. */
+export interface MetadataDatabaseOpeners<Store> {
+  postgres(options: { connectionString: string; schema?: string }): Promise<Store>;
+  sqlite(options: { path: string }): Store | Promise<Store>;
+}
+
+/**
+ * Opens a store on the database a metadata store URL names (the forms `openMetadataStore`
+ * takes): the stores whose tables live beside the registry's (schedules, bandits, training
+ * runs) then share its database, and every one of them reads the URL the same way.
+ */
+export async function openOnMetadataDatabase<Store>(url: string, open: MetadataDatabaseOpeners<Store>): Promise<Store> {
   const scheme = schemeOf(url);
   if (scheme === 'postgres' || scheme === 'postgresql') {
     const { connectionString, schema } = splitSchema(url);
-    return openPostgresMetadataStore(schema === undefined ? { connectionString } : { connectionString, schema });
+    return open.postgres(schema === undefined ? { connectionString } : { connectionString, schema });
   }
-  if (scheme === 'sqlite') return openSqliteMetadataStore({ path: pathAfterScheme(url, 'sqlite') || DEFAULT_SQLITE_PATH });
-  if (scheme === undefined) return openSqliteMetadataStore({ path: url || DEFAULT_SQLITE_PATH });
+  if (scheme === 'sqlite') return open.sqlite({ path: pathAfterScheme(url, 'sqlite') || DEFAULT_SQLITE_PATH });
+  if (scheme === undefined) return open.sqlite({ path: url || DEFAULT_SQLITE_PATH });
   throw unsupported('metadata', url, 'sqlite:PATH, a path, or postgres://...');
 }
 

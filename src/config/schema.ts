@@ -215,6 +215,12 @@ export const configSchema = z
     for (const problem of graphProblems(cfg.services, seen)) ctx.addIssue({ code: 'custom', ...problem });
     for (const problem of monitoringProblems(cfg.monitors, cfg.triggers, seen)) ctx.addIssue({ code: 'custom', ...problem });
     for (const problem of scheduleProblems(cfg.schedules, new Set(cfg.services.map((s) => s.name)))) ctx.addIssue({ code: 'custom', ...problem });
+    cfg.schedules.forEach((s, i) => {
+      // An evaluate: schedule joins the prediction log with its feedback: without the log it has nothing to read.
+      if (s.evaluate !== undefined && cfg.logging.predictions.store === 'none') {
+        ctx.addIssue({ code: 'custom', path: ['schedules', i, 'evaluate'], message: 'an evaluate: schedule reads the prediction log, which is off (logging.predictions.store: none)' });
+      }
+    });
   });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -2,10 +2,16 @@ import type { Evaluation } from './evaluate.js';
 
 const num = (x: number | null | undefined, digits = 4): string => (x === undefined || x === null ? '-' : x.toFixed(digits));
 
+/** A column after the standard ones (stored windows add when they were computed). */
+export interface ExtraColumn<T> {
+  readonly header: string;
+  readonly cell: (row: T) => string;
+}
+
 /** A fixed-width table, one line per model version and window; "-" where a metric has no joined rows. */
-export function formatEvaluations(evaluations: readonly Evaluation[]): string {
-  if (evaluations.length === 0) return 'no predictions in the period\n';
-  const header = ['MODEL', 'VERSION', 'WINDOW START', 'ROWS', 'JOINED', 'UNJOINED', 'ACCURACY', 'PRECISION', 'RECALL', 'F1', 'MAE', 'RMSE', 'MAPE', 'REWARD'];
+export function formatEvaluations<T extends Evaluation>(evaluations: readonly T[], extra: readonly ExtraColumn<T>[] = [], empty = 'no predictions in the period'): string {
+  if (evaluations.length === 0) return `${empty}\n`;
+  const header = ['MODEL', 'VERSION', 'WINDOW START', 'ROWS', 'JOINED', 'UNJOINED', 'ACCURACY', 'PRECISION', 'RECALL', 'F1', 'MAE', 'RMSE', 'MAPE', 'REWARD', ...extra.map((c) => c.header)];
   const lines = evaluations.map((e) => [
     e.model,
     e.version,
@@ -21,6 +27,7 @@ export function formatEvaluations(evaluations: readonly Evaluation[]): string {
     num(e.regression?.rmse),
     num(e.regression?.mape),
     num(e.reward?.mean),
+    ...extra.map((c) => c.cell(e)),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   return [header, ...lines].map((cells) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';

@@ -12,6 +12,15 @@ export interface AlertMessage {
   readonly driftShare: number;
   readonly driftedFeatures: readonly string[];
   readonly samples: number;
+  /** A rule on a stored evaluation metric (`accuracy < 0.9`): the window it judged. */
+  readonly evaluation?: {
+    readonly model: string;
+    readonly version: string;
+    readonly windowStart: string;
+    readonly windowEnd: string;
+    readonly joined: number;
+    readonly computedAt: string;
+  };
 }
 
 export interface AlertSinkOptions {

@@ -1,10 +1,12 @@
 import { Cron } from 'croner';
+import { metadataUrlOf, openEvaluationStore } from '../adapters/open-evaluation-store.js';
 import { openRegistry } from '../app/open-registry.js';
 import type { Config } from '../config/schema.js';
 import { readPackage, type ModelPackage } from '../package/read-package.js';
 import { loadModel } from '../serving/load-model.js';
 import type { LoadedModel } from '../serving/loaded-model.js';
 import { modelScorer, type OutlierScorer } from './outlier-rate.js';
+import type { EvaluationStore } from '../ports/evaluation-store.js';
 import type { EventLog } from '../ports/event-log.js';
 import { openEventLog } from '../predlog/open-event-log.js';
 import type { AlertSinkOptions } from './alert-sinks.js';
@@ -57,6 +59,8 @@ export class MonitorRunner {
   readonly #running = new Set<string>();
   /** Outlier models, loaded on first use and kept until close. */
   readonly #outlierModels = new Map<string, Promise<LoadedModel>>();
+  /** The metadata store's evaluation timeline, opened on the first run of a monitor with `evaluation:`. */
+  #evaluations: Promise<EvaluationStore> | undefined;
 
   constructor(config: Config, options: MonitorRunnerOptions = {}) {
     const log = openEventLog(config.logging.predictions, config.storage.stateDir);
@@ -83,6 +87,7 @@ export class MonitorRunner {
       // `pipeline:` actions register into this config's registry unless told otherwise.
       triggerOptions: { storage: this.#config.storage, ...this.#options.triggerOptions },
       ...(monitor.outlier !== undefined ? { outlierScorer: await this.#outlierScorer(monitor.outlier.model) } : {}),
+      ...(monitor.evaluation !== undefined ? { evaluations: await this.#evaluationStore() } : {}),
     });
     this.#options.onRun?.(run);
     return run;
@@ -97,6 +102,18 @@ export class MonitorRunner {
       loaded.catch(() => this.#outlierModels.delete(model));
     }
     return modelScorer(await loaded);
+  }
+
+  #evaluationStore(): Promise<EvaluationStore> {
+    if (this.#evaluations === undefined) {
+      const opening = openEvaluationStore(metadataUrlOf(this.#config.storage));
+      this.#evaluations = opening;
+      // A store that could not be opened (database down) is not kept: the next run tries again.
+      opening.catch(() => {
+        if (this.#evaluations === opening) this.#evaluations = undefined;
+      });
+    }
+    return this.#evaluations;
   }
 
   /** Starts each monitor's cron. */
@@ -122,6 +139,8 @@ export class MonitorRunner {
     for (const cron of this.#crons) cron.stop();
     const models = await Promise.allSettled(this.#outlierModels.values());
     await Promise.all(models.flatMap((m) => (m.status === 'fulfilled' ? [m.value.dispose()] : [])));
+    const evaluations = await this.#evaluations?.catch(() => undefined);
+    await evaluations?.close();
     await this.#log.close();
   }
 }

@@ -17,6 +17,10 @@ export interface GateResult {
   readonly bound?: number;
   /** Why a versus-production rule was not applied (no production version, or it lacks the metric); it does not block. */
   readonly skipped?: string;
+  /** Set when the version's value came from the stored continued evaluation (the registry lacks the metric): which window. */
+  readonly source?: string;
+  /** The same for the production value of a versus-production rule. */
+  readonly productionSource?: string;
 }
 
 /** The version the `production` alias names, as versus-production gate rules read it. */
@@ -49,9 +53,10 @@ export function checkGates(gates: readonly string[], metrics: Readonly<Record<st
 
 /** One line per gate for messages and the alias history: `mae <= production * 1.05 (mae=0.41, bound 0.42 from production 0.4) passed`. */
 export function describeGate(g: GateResult): string {
-  const against = g.bound !== undefined ? `, bound ${g.bound} from production ${g.production}` : '';
+  const from = g.source !== undefined ? ` from ${g.source}` : '';
+  const against = g.bound !== undefined ? `, bound ${g.bound} from production ${g.production}${g.productionSource !== undefined ? ` (${g.productionSource})` : ''}` : '';
   const outcome = g.skipped !== undefined ? `skipped: ${g.skipped}` : g.passed ? 'passed' : 'failed';
-  return `${g.gate} (${g.metric}=${g.value ?? 'missing'}${against}) ${outcome}`;
+  return `${g.gate} (${g.metric}=${g.value ?? 'missing'}${from}${against}) ${outcome}`;
 }
 
 export interface PromoteOptions {
@@ -60,6 +65,19 @@ export interface PromoteOptions {
   readonly to: string;
   readonly gates?: readonly string[];
   readonly actor?: string;
+  /**
+   * Quality metrics a version has in production: the latest stored continued-evaluation
+   * window (`eval run`). Read only for gate metrics the registry lacks; the registry's
+   * value wins when both have one.
+   */
+  readonly evaluationMetrics?: (version: number) => Promise<EvaluatedMetrics | undefined>;
+}
+
+/** A version's metrics from the stored evaluation, and the window they were measured on (for the record). */
+export interface EvaluatedMetrics {
+  readonly metrics: Readonly<Record<string, number>>;
+  /** e.g. `evaluation iris:2 window 2026-03-04T00:00:00.000Z (1d, 412 joined)` */
+  readonly source: string;
 }
 
 export interface PromoteResult {
@@ -84,8 +102,21 @@ export async function promote(registry: Registry, options: PromoteOptions): Prom
   const candidate = await registry.get(`${options.model}@${options.from}`);
   const aliases = await registry.aliases(options.model);
   const productionVersion = aliases.find((a) => a.alias === 'production')?.version;
-  const production = productionVersion !== undefined ? { version: productionVersion, metrics: (await registry.get(`${options.model}:${productionVersion}`)).metrics } : undefined;
-  const gates = checkGates(options.gates ?? [], candidate.metrics, production);
+  const wanted = (options.gates ?? []).map((g) => parseGateRule(g).metric);
+  const withEvaluation = async (version: number, metrics: Readonly<Record<string, number>>): Promise<{ metrics: Readonly<Record<string, number>>; source?: string; filled: ReadonlySet<string> }> => {
+    const missing = wanted.filter((m) => metrics[m] === undefined);
+    const found = missing.length > 0 ? await options.evaluationMetrics?.(version) : undefined;
+    if (found === undefined) return { metrics, filled: new Set() };
+    return { metrics: { ...found.metrics, ...metrics }, source: found.source, filled: new Set(missing.filter((m) => found.metrics[m] !== undefined)) };
+  };
+  const own = await withEvaluation(candidate.version, candidate.metrics);
+  const theirs = productionVersion !== undefined ? await withEvaluation(productionVersion, (await registry.get(`${options.model}:${productionVersion}`)).metrics) : undefined;
+  const production = productionVersion !== undefined && theirs !== undefined ? { version: productionVersion, metrics: theirs.metrics } : undefined;
+  const gates = checkGates(options.gates ?? [], own.metrics, production).map((g) => ({
+    ...g,
+    ...(own.filled.has(g.metric) && own.source !== undefined ? { source: own.source } : {}),
+    ...(g.bound !== undefined && theirs?.filled.has(g.metric) === true && theirs.source !== undefined ? { productionSource: theirs.source } : {}),
+  }));
   const previous = aliases.find((a) => a.alias === options.to)?.version;
   const gateText = gates.length === 0 ? 'no gate' : `gate ${gates.map(describeGate).join(', ')}`;
   const reason = `promote ${options.model}@${options.from} (v${candidate.version}) to ${options.to}: ${gateText}`;

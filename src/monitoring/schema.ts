@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { parseDuration } from '../evaluation/duration.js';
 import { DRIFT_TESTS } from './drift-tests.js';
 import { parseCondition, parseWindow } from './expressions.js';
 
@@ -30,11 +31,20 @@ const window = z.string().superRefine((text, ctx) => {
   }
 });
 
+/** A continued-evaluation window width: the durations `eval run --window` takes. */
+const evaluationWindow = z.string().superRefine((text, ctx) => {
+  try {
+    parseDuration('window', text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
 export const alertRuleSchema = z
   .object({
     /** Names the alert in messages and dedup state. @default the `when` text */
     name: z.string().min(1).optional(),
-    /** `drift_share > 0.3`, `drifted_features >= 2`, `samples < 100`, `feature:<name> drifted`. */
+    /** `drift_share > 0.3`, `drifted_features >= 2`, `samples < 100`, `feature:<name> drifted`, `accuracy < 0.9` (with `evaluation:`). */
     when: condition,
     sink: z.enum(['log', 'webhook']),
     /** Where the webhook sink POSTs (JSON). */
@@ -75,6 +85,25 @@ export const monitorSchema = z
       .optional(),
     /** Latency SLO in ms: the share of calls slower than it becomes `latency_slo_violations`. */
     latencySloMs: z.number().positive().optional(),
+    /**
+     * Model quality from the stored continued evaluation (`eval run`, `evaluate:` schedules): the
+     * latest stored window's `accuracy`, `f1`, `mae`, … join the run's metrics for alerts and triggers.
+     */
+    evaluation: z
+      .object({
+        /** The logged model name whose windows are read. @default the monitor's model */
+        model: z.string().min(1).optional(),
+        /** Only windows of this version. @default the monitor's version, else the busiest version of the latest window */
+        version: z.string().min(1).optional(),
+        /** Width of the stored windows read (as given to `eval run --window`). @default "1d" */
+        window: evaluationWindow.default('1d'),
+        /** Windows with fewer joined rows (feedback) are passed over for an older one. @default 30 */
+        minJoined: z.number().int().min(1).default(30),
+        /** Only windows that had ended when they were computed (not the window in progress). @default false */
+        complete: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
     alerts: z.array(alertRuleSchema).default([]),
   })
   .strict();

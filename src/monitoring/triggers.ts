@@ -54,7 +54,13 @@ export async function evaluateTriggers(
       }
     }
     const detail = { ...(value !== undefined ? { value } : {}), ...(memory.baseline !== undefined ? { baseline: memory.baseline } : {}) };
-    if (holds !== true) {
+    // The metric is absent (e.g. no stored evaluation window with enough feedback): no verdict, so
+    // the trigger neither fires nor clears, and a condition still holding later does not fire again.
+    if (holds === undefined) {
+      outcomes.push({ trigger: trigger.name, status: 'idle', ...detail });
+      continue;
+    }
+    if (!holds) {
       memory.fired = false;
       outcomes.push({ trigger: trigger.name, status: 'idle', ...detail });
       continue;

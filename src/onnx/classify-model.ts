@@ -39,7 +39,7 @@ export function classifyModel(
   const mlClassifier = nodes.find((n) => n.domain === ML_DOMAIN && n.opType?.endsWith('Classifier'));
   if (mlClassifier) {
     return classifier(
-      classLabelsOf(mlClassifier) ?? zipMapLabels(nodes) ?? metadataLabels(metadata),
+      mlClassifierLabels(mlClassifier, nodes, metadata),
       traced(mlClassifier.output?.[1]),
       traced(mlClassifier.output?.[0]),
     );
@@ -79,12 +79,37 @@ function traceToOutput(graph: IGraphProto, value: string, tensorOutputs: Readonl
   return undefined;
 }
 
+/**
+ * The labels of a graph with an ai.onnx.ml classifier: the node's own, else ZipMap's, else the
+ * metadata's. Integer labels that are just the column indexes 0..C−1 (what src/training's tree
+ * ensembles write, the node having no other way to hold names) say less than `class_labels`
+ * metadata naming the same number of classes, which then wins.
+ */
+function mlClassifierLabels(
+  node: INodeProto,
+  nodes: readonly INodeProto[],
+  metadata: Readonly<Record<string, string>>,
+): string[] | undefined {
+  const named = metadataLabels(metadata);
+  const own = classLabelsOf(node);
+  if (own !== undefined) return named?.length === own.length && isColumnIndexes(integerLabelsOf(node)) ? named : own;
+  return zipMapLabels(nodes) ?? named;
+}
+
 /** Tree ensembles and ZipMap name the integer labels classlabels_int64s, SVM and linear classifiers classlabels_ints. */
+function integerLabelsOf(node: INodeProto): number[] {
+  return [...readInts(node, 'classlabels_int64s'), ...readInts(node, 'classlabels_ints')];
+}
+
 function classLabelsOf(node: INodeProto): string[] | undefined {
-  const ints = [...readInts(node, 'classlabels_int64s'), ...readInts(node, 'classlabels_ints')];
+  const ints = integerLabelsOf(node);
   if (ints.length > 0) return ints.map(String);
   const strings = readStrings(node, 'classlabels_strings');
   return strings.length > 0 ? strings : undefined;
+}
+
+function isColumnIndexes(labels: readonly number[]): boolean {
+  return labels.length > 0 && labels.every((label, i) => label === i);
 }
 
 function zipMapLabels(nodes: readonly INodeProto[]): string[] | undefined {

@@ -1,10 +1,12 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { parseDuration } from '../evaluation/duration.js';
 
 /**
- * `schedules:` in mlpatterns.yaml (docs/schedules.md): batch jobs and training
- * pipelines run on a cron. The batch options are those of `mlpatterns batch
- * run`; a training job runs `mlpatterns train <pipeline>` (docs/pipeline-builtins.md).
+ * `schedules:` in mlpatterns.yaml (docs/schedules.md): batch jobs, training
+ * pipelines and stored evaluations run on a cron. The batch options are those of
+ * `mlpatterns batch run`; a training job runs `mlpatterns train <pipeline>`
+ * (docs/pipeline-builtins.md); an evaluation job is `mlpatterns eval run`.
  */
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -49,6 +51,28 @@ export const scheduleTrainSchema = z
   })
   .strict();
 
+/** A duration of continued evaluation ("30m", "1d", "2w"), checked as `eval run` checks it. */
+const evaluationDuration = (name: string) =>
+  z.string().superRefine((text, ctx) => {
+    try {
+      parseDuration(name, text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
+/** `mlpatterns eval run` on a cron: the windows of the period computed and stored (docs/feedback-and-evaluation.md). */
+export const scheduleEvaluateSchema = z
+  .object({
+    /** Only this model (a logged model name). @default every model in the prediction log */
+    model: z.string().min(1).optional(),
+    /** How far back from the tick predictions are read, rounded down to a window start. @default "7d" */
+    since: evaluationDuration('since').default('7d'),
+    /** Width of each window, aligned to UTC. @default "1d" */
+    window: evaluationDuration('window').default('1d'),
+  })
+  .strict();
+
 export const scheduleEntrySchema = z
   .object({
     name: z.string().regex(NAME, 'use letters, digits, ".", "_" and "-"'),
@@ -56,10 +80,12 @@ export const scheduleEntrySchema = z
     cron: z.string().min(1),
     /** IANA time zone the cron is read in. @default "UTC" */
     timezone: z.string().min(1).default('UTC'),
-    /** A batch job. Exactly one of `batch` and `train`. */
+    /** A batch job. Exactly one of `batch`, `train` and `evaluate`. */
     batch: scheduleBatchSchema.optional(),
     /** A training pipeline run in a child process (`mlpatterns train <pipeline> --json`). */
     train: scheduleTrainSchema.optional(),
+    /** Continued evaluation computed and stored (`mlpatterns eval run`). */
+    evaluate: scheduleEvaluateSchema.optional(),
     /** Extra attempts after a failed run of a tick. @default 2 */
     retries: z.number().int().min(0).max(20).default(2),
     /** Wait before the first retry; doubles each retry. @default 1000 */
@@ -69,8 +95,8 @@ export const scheduleEntrySchema = z
   })
   .strict()
   .superRefine((entry, ctx) => {
-    if ((entry.batch === undefined) === (entry.train === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['batch'], message: 'give exactly one of "batch" (a batch job) and "train" (a training pipeline)' });
+    if ([entry.batch, entry.train, entry.evaluate].filter((job) => job !== undefined).length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['batch'], message: 'give exactly one of "batch" (a batch job) and "train" (a training pipeline) and "evaluate" (a stored evaluation)' });
     }
     const problem = cronProblem(entry.cron, entry.timezone);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
@@ -81,6 +107,7 @@ export const schedulesSchema = z.array(scheduleEntrySchema).default([]);
 export type ScheduleEntry = z.output<typeof scheduleEntrySchema>;
 export type ScheduleBatch = z.output<typeof scheduleBatchSchema>;
 export type ScheduleTrain = z.output<typeof scheduleTrainSchema>;
+export type ScheduleEvaluate = z.output<typeof scheduleEvaluateSchema>;
 
 /** Asks croner itself, so what passes here is exactly what the scheduler can run. */
 function cronProblem(pattern: string, timezone: string): { field: 'cron' | 'timezone'; message: string } | undefined {

@@ -3,6 +3,7 @@ import { openScheduleStore } from '../adapters/open-schedule-store.js';
 import type { Config } from '../config/schema.js';
 import type { ScheduleStore } from '../ports/schedule-store.js';
 import { batchJob } from './batch-job.js';
+import { evaluateJob } from './evaluate-job.js';
 import { Scheduler, type RunScheduledJob, type ScheduleEvent } from './scheduler.js';
 import { trainJob } from './train-job.js';
 import path from 'node:path';
@@ -11,7 +12,7 @@ export interface StartSchedulesOptions {
   /** The config file, for schedules whose batch names a service. */
   readonly configPath?: string | undefined;
   readonly log?: Logger | undefined;
-  /** The job of each tick. @default a batch run (batch-job.ts) or, for `train:` schedules, a training run (train-job.ts) */
+  /** The job of each tick. @default a batch run (batch-job.ts); for `train:` schedules a training run (train-job.ts), for `evaluate:` a stored evaluation (evaluate-job.ts) */
   readonly runJob?: RunScheduledJob;
   /** The CLI a `train:` schedule spawns (tests run it from source). @default this install's bin/mlpatterns.js */
   readonly trainCommand?: readonly string[];
@@ -56,11 +57,12 @@ export async function startSchedules(config: Config, options: StartSchedulesOpti
   };
 }
 
-/** Each tick's job by its kind: a batch run in this process, a training run in a child process. */
+/** Each tick's job by its kind: a batch run or a stored evaluation in this process, a training run in a child process. */
 function defaultJob(config: Config, options: StartSchedulesOptions): RunScheduledJob {
   const batch = batchJob({ configPath: options.configPath, stateDir: config.storage.stateDir });
   const train = trainJob({ storage: config.storage, configPath: options.configPath, command: options.trainCommand });
-  return (entry, context) => (entry.train !== undefined ? train(entry, context) : batch(entry, context));
+  const evaluate = evaluateJob({ predictionLog: config.logging.predictions, stateDir: config.storage.stateDir, metadataUrl: scheduleStoreUrl(config) });
+  return (entry, context) => (entry.train !== undefined ? train(entry, context) : entry.evaluate !== undefined ? evaluate(entry, context) : batch(entry, context));
 }
 
 function logEvent(log: Logger, event: ScheduleEvent): void {

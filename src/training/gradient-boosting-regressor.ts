@@ -1,27 +1,10 @@
-import type { GraphBuilder } from '../onnx/writer/graph-builder.js';
-import { treeEnsembleRegressor } from '../onnx/writer/tree-ensemble.js';
-import type { OnnxRegressor } from './export-regressor.js';
 import { boost, resolveBoostingParams, type BoostingLoss, type GradientBoostingParams } from './gradient-boosting.js';
 import type { Matrix } from './math.js';
-import { checkFeatures, checkTargets, float32Matrix } from './training-data.js';
-import { treeScores, type DecisionTree } from './tree-model.js';
+import { checkFeatures, checkTargets } from './training-data.js';
+import { TreeSumRegressor } from './tree-sum-regressor.js';
 
 /** Sum of regression trees (the mean target folded into the first). Exported as a TreeEnsembleRegressor. */
-export class GradientBoostingRegressor implements OnnxRegressor {
-  constructor(
-    readonly featureCount: number,
-    readonly trees: readonly DecisionTree[],
-  ) {}
-
-  /** Float32 arithmetic throughout, as onnxruntime evaluates the exported ensemble. */
-  predict(features: Matrix): number[] {
-    return Array.from(treeScores(this.trees, float32Matrix(features, this.featureCount), this.featureCount, 1));
-  }
-
-  writeOnnx(g: GraphBuilder, input: string, outputName: string): string {
-    return treeEnsembleRegressor(g, input, this.trees, 1, { name: outputName });
-  }
-}
+export class GradientBoostingRegressor extends TreeSumRegressor {}
 
 /** Squared error: gradient F - y, hessian 1, so each leaf is the mean residual of its rows. */
 function squaredError(targets: readonly number[]): BoostingLoss {

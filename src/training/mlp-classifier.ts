@@ -1,24 +1,16 @@
 import type { ProbabilisticClassifier } from './classifier.js';
 import { at } from './dataset.js';
 import { argmax, softmax, type Matrix } from './math.js';
-import { fitNetwork, initialLayers, OneHiddenLayerNetwork, type HiddenActivation } from './mlp-network.js';
+import { fitNetwork, initialLayers, OneHiddenLayerNetwork, type MlpParams } from './mlp-network.js';
 import { SeededRandom } from './random.js';
 
 export type { HiddenActivation } from './mlp-network.js';
 
-export interface MlpClassifierParams {
+export interface MlpClassifierParams extends MlpParams {
   /** Units in the hidden layer. @default 8 */
   readonly hidden?: number;
-  /** @default "tanh" */
-  readonly activation?: HiddenActivation;
   /** @default 0.3 */
   readonly learningRate?: number;
-  /** Full-batch gradient steps. @default 2000 */
-  readonly epochs?: number;
-  /** L2 penalty on both weight matrices. @default 0.0001 */
-  readonly l2?: number;
-  /** Seed of the weight initialisation. @default 42 */
-  readonly seed?: number;
 }
 
 export const MLP_CLASSIFIER_DEFAULTS: Required<MlpClassifierParams> = {

@@ -68,6 +68,21 @@ export function initialLayers(
   };
 }
 
+/** Settings both one-hidden-layer MLPs take; each model's params type states its own defaults. */
+export interface MlpParams {
+  /** Units in the hidden layer. */
+  readonly hidden?: number;
+  /** @default "tanh" */
+  readonly activation?: HiddenActivation;
+  readonly learningRate?: number;
+  /** Full-batch gradient steps (each a pass over all rows). @default 2000 */
+  readonly epochs?: number;
+  /** L2 penalty on both weight matrices. @default 0.0001 */
+  readonly l2?: number;
+  /** Seed of the weight initialisation. @default 42 */
+  readonly seed?: number;
+}
+
 export interface GradientDescentParams {
   readonly learningRate: number;
   readonly epochs: number;

@@ -2,24 +2,17 @@ import type { GraphBuilder } from '../onnx/writer/graph-builder.js';
 import { denseLayers } from '../onnx/writer/mlp.js';
 import type { OnnxRegressor } from './export-regressor.js';
 import type { Matrix } from './math.js';
-import { fitNetwork, initialLayers, OneHiddenLayerNetwork, type HiddenActivation } from './mlp-network.js';
+import { fitNetwork, initialLayers, OneHiddenLayerNetwork, type MlpParams } from './mlp-network.js';
 import { SeededRandom } from './random.js';
 import { fitStandardizer, type Standardizer } from './standardize.js';
 import { checkChoice, checkFeatures, checkOption, checkTargets, float32Matrix } from './training-data.js';
 
-export interface MlpRegressorParams {
+/** Full-batch training passes over all rows every epoch: meant for up to some 10k rows. */
+export interface MlpRegressorParams extends MlpParams {
   /** Units in the hidden layer. @default 16 */
   readonly hidden?: number;
-  /** @default "tanh" */
-  readonly activation?: HiddenActivation;
   /** @default 0.1 */
   readonly learningRate?: number;
-  /** Full-batch gradient steps (each a pass over all rows: meant for up to some 10k rows). @default 2000 */
-  readonly epochs?: number;
-  /** L2 penalty on both weight matrices. @default 0.0001 */
-  readonly l2?: number;
-  /** Seed of the weight initialisation. @default 42 */
-  readonly seed?: number;
 }
 
 export const MLP_REGRESSOR_DEFAULTS: Required<MlpRegressorParams> = {

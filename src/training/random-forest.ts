@@ -1,12 +1,10 @@
-import type { GraphBuilder } from '../onnx/writer/graph-builder.js';
-import { treeEnsembleRegressor } from '../onnx/writer/tree-ensemble.js';
-import type { OnnxRegressor } from './export-regressor.js';
 import type { Matrix } from './math.js';
 import { SeededRandom } from './random.js';
 import { binFeatures } from './tree-binning.js';
 import { TreeGrower } from './tree-grower.js';
-import { checkFeatures, checkOption, checkTargets, float32Matrix } from './training-data.js';
-import { DecisionTree, treeScores } from './tree-model.js';
+import { checkFeatures, checkOption, checkTargets } from './training-data.js';
+import { DecisionTree } from './tree-model.js';
+import { TreeSumRegressor } from './tree-sum-regressor.js';
 
 export interface RandomForestParams {
   /** Trees in the forest. @default 100 */
@@ -40,20 +38,7 @@ export const RANDOM_FOREST_DEFAULTS: Required<RandomForestParams> = {
  * is a plain sum of leaf values: the TreeEnsembleRegressor SUM that onnxruntime evaluates in float32,
  * and that predict() mirrors.
  */
-export class RandomForestRegressor implements OnnxRegressor {
-  constructor(
-    readonly featureCount: number,
-    readonly trees: readonly DecisionTree[],
-  ) {}
-
-  predict(features: Matrix): number[] {
-    return Array.from(treeScores(this.trees, float32Matrix(features, this.featureCount), this.featureCount, 1));
-  }
-
-  writeOnnx(g: GraphBuilder, input: string, outputName: string): string {
-    return treeEnsembleRegressor(g, input, this.trees, 1, { name: outputName });
-  }
-}
+export class RandomForestRegressor extends TreeSumRegressor {}
 
 /**
  * Breiman's random forest for regression on the histogram tree grower: bootstrap rows per tree, a

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMlError } from '../../src/errors/ml-error.js';
-import type { TrainingRunStore, TrainingStep } from '../../src/ports/training-run-store.js';
+import type { TrainingRunStore } from '../../src/ports/training-run-store.js';
+import { pendingStep } from '../helpers/training-step.js';
 
 /** Two stores on one fresh database (the runner and a `train show` in another process), sharing a settable clock. */
 export interface SharedTrainingStores {
@@ -9,27 +10,6 @@ export interface SharedTrainingStores {
 }
 
 export type SharedTrainingStoresFactory = (now: () => Date) => Promise<SharedTrainingStores>;
-
-function step(runId: string, name: string, overrides: Partial<TrainingStep> = {}): TrainingStep {
-  return {
-    runId,
-    step: name,
-    position: 0,
-    status: 'pending',
-    cacheKey: null,
-    cacheable: true,
-    attempts: 0,
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-    reasons: [],
-    metrics: {},
-    outputs: {},
-    logTail: [],
-    cachedFrom: null,
-    ...overrides,
-  };
-}
 
 const KEY = 'a'.repeat(64);
 const OUTPUT = { key: `steps/${'b'.repeat(64)}`, digest: `sha256:${'b'.repeat(64)}`, sizeBytes: 42 };
@@ -108,9 +88,9 @@ export function trainingRunStoreContract(open: SharedTrainingStoresFactory): voi
     it('saves, replaces and lists the steps of a run in pipeline order', async () => {
       const { a, b } = await fresh();
       await a.createRun({ id: 'r1', pipeline: 'p', params: {}, owner: 'x' });
-      await a.saveStep(step('r1', 'train', { position: 1 }));
-      await a.saveStep(step('r1', 'load', { position: 0 }));
-      const finished = step('r1', 'train', {
+      await a.saveStep(pendingStep('r1', 'train', { position: 1 }));
+      await a.saveStep(pendingStep('r1', 'load', { position: 0 }));
+      const finished = pendingStep('r1', 'train', {
         position: 1,
         status: 'failed',
         cacheKey: KEY,
@@ -125,14 +105,14 @@ export function trainingRunStoreContract(open: SharedTrainingStoresFactory): voi
       const steps = await b.listSteps('r1');
       expect(steps.map((s) => s.step)).toEqual(['load', 'train']);
       expect(steps[1]).toEqual(finished);
-      expect(steps[0]).toEqual(step('r1', 'load'));
+      expect(steps[0]).toEqual(pendingStep('r1', 'load'));
       expect(await b.listSteps('other')).toEqual([]);
     });
 
     it('keeps outputs, reasons and the cached-from run', async () => {
       const { a, b } = await fresh();
       await a.createRun({ id: 'r1', pipeline: 'p', params: {}, owner: 'x' });
-      const record = step('r1', 'gate', { status: 'rejected', reasons: ['accuracy 0.5 < 0.9'], outputs: { model: OUTPUT }, cachedFrom: 'r0', cacheable: false });
+      const record = pendingStep('r1', 'gate', { status: 'rejected', reasons: ['accuracy 0.5 < 0.9'], outputs: { model: OUTPUT }, cachedFrom: 'r0', cacheable: false });
       await a.saveStep(record);
       expect(await b.listSteps('r1')).toEqual([record]);
     });
@@ -141,11 +121,11 @@ export function trainingRunStoreContract(open: SharedTrainingStoresFactory): voi
       const { a, b } = await fresh();
       for (const id of ['r1', 'r2', 'r3', 'r4']) await a.createRun({ id, pipeline: 'p', params: {}, owner: 'x' });
       const at = (minute: number): string => new Date(Date.UTC(2026, 2, 4, 7, minute)).toISOString();
-      await a.saveStep(step('r1', 's', { status: 'succeeded', cacheKey: KEY, finishedAt: at(1), outputs: { out: OUTPUT } }));
-      await a.saveStep(step('r2', 's', { status: 'cached', cacheKey: KEY, finishedAt: at(2), outputs: { out: OUTPUT }, cachedFrom: 'r1' }));
-      await a.saveStep(step('r3', 's', { status: 'failed', cacheKey: KEY, finishedAt: at(3) }));
-      await a.saveStep(step('r4', 's', { status: 'succeeded', cacheKey: KEY, finishedAt: at(4), cacheable: false }));
-      await a.saveStep(step('r4', 't', { status: 'running', cacheKey: 'c'.repeat(64), startedAt: at(4) }));
+      await a.saveStep(pendingStep('r1', 's', { status: 'succeeded', cacheKey: KEY, finishedAt: at(1), outputs: { out: OUTPUT } }));
+      await a.saveStep(pendingStep('r2', 's', { status: 'cached', cacheKey: KEY, finishedAt: at(2), outputs: { out: OUTPUT }, cachedFrom: 'r1' }));
+      await a.saveStep(pendingStep('r3', 's', { status: 'failed', cacheKey: KEY, finishedAt: at(3) }));
+      await a.saveStep(pendingStep('r4', 's', { status: 'succeeded', cacheKey: KEY, finishedAt: at(4), cacheable: false }));
+      await a.saveStep(pendingStep('r4', 't', { status: 'running', cacheKey: 'c'.repeat(64), startedAt: at(4) }));
       expect(await b.findReusable(KEY)).toMatchObject({ runId: 'r2', status: 'cached', cachedFrom: 'r1', outputs: { out: OUTPUT } });
       expect(await b.findReusable('c'.repeat(64))).toBeUndefined();
       expect(await b.findReusable('d'.repeat(64))).toBeUndefined();
@@ -153,7 +133,7 @@ export function trainingRunStoreContract(open: SharedTrainingStoresFactory): voi
 
     it('refuses a step of a run that does not exist', async () => {
       const { a } = await fresh();
-      await expect(a.saveStep(step('ghost', 's'))).rejects.toThrow();
+      await expect(a.saveStep(pendingStep('ghost', 's'))).rejects.toThrow();
     });
   });
 }

@@ -5,18 +5,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataSource, readRows } from '../../src/data/index.js';
-import { MlError } from '../../src/errors/ml-error.js';
+import { errorTextOf } from '../helpers/ml-errors.js';
 import { dropSchemas, requirePostgres, TEST_POSTGRES_URL, uniqueSchemaName } from '../helpers/postgres.js';
-
-async function codeOf(work: () => Promise<unknown>): Promise<string> {
-  try {
-    await work();
-  } catch (err) {
-    if (err instanceof MlError) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  throw new Error('expected an MlError');
-}
 
 function withParam(url: string, name: string, value: string): string {
   const u = new URL(url);
@@ -60,11 +50,11 @@ describe('SQLite sources', () => {
   });
 
   it('refuses a statement that writes, a bad query and a missing file, leaving the data as it was', async () => {
-    expect(await codeOf(() => readRows('sqlite:shop.db?query=DELETE FROM sales', { baseDir: dir }))).toMatch(/^DATA_SOURCE_QUERY_FAILED: .*only a read-only query/);
-    expect(await codeOf(() => readRows('sqlite:shop.db?query=SELECT nope FROM sales', { baseDir: dir }))).toMatch(/^DATA_SOURCE_QUERY_FAILED: .*no such column: nope/);
-    expect(await codeOf(() => readRows('sqlite:missing.db?table=sales', { baseDir: dir }))).toMatch(/^DATA_SOURCE_NOT_FOUND: .*missing\.db/);
-    expect(await codeOf(() => readRows('sqlite:shop.db', { baseDir: dir }))).toMatch(/^DATA_SOURCE_UNSUPPORTED: .*needs \?query=SELECT… or \?table=T/);
-    expect(await codeOf(() => readRows('sqlite:shop.db?table=sales;drop', { baseDir: dir }))).toMatch(/^DATA_SOURCE_UNSUPPORTED: .*must be letters, digits and _/);
+    expect(await errorTextOf(() => readRows('sqlite:shop.db?query=DELETE FROM sales', { baseDir: dir }))).toMatch(/^DATA_SOURCE_QUERY_FAILED: .*only a read-only query/);
+    expect(await errorTextOf(() => readRows('sqlite:shop.db?query=SELECT nope FROM sales', { baseDir: dir }))).toMatch(/^DATA_SOURCE_QUERY_FAILED: .*no such column: nope/);
+    expect(await errorTextOf(() => readRows('sqlite:missing.db?table=sales', { baseDir: dir }))).toMatch(/^DATA_SOURCE_NOT_FOUND: .*missing\.db/);
+    expect(await errorTextOf(() => readRows('sqlite:shop.db', { baseDir: dir }))).toMatch(/^DATA_SOURCE_UNSUPPORTED: .*needs \?query=SELECT… or \?table=T/);
+    expect(await errorTextOf(() => readRows('sqlite:shop.db?table=sales;drop', { baseDir: dir }))).toMatch(/^DATA_SOURCE_UNSUPPORTED: .*must be letters, digits and _/);
     expect(await readRows('sqlite:shop.db?query=SELECT count(*) AS n FROM sales', { baseDir: dir })).toEqual([{ n: 5000 }]);
   });
 });
@@ -114,15 +104,15 @@ describe.skipIf(!postgres.available)(`PostgreSQL sources ${postgres.reason}`, ()
 
   it('runs queries read-only, and reports a bad query and an unreachable server with their codes', async () => {
     const write = withParam(TEST_POSTGRES_URL, 'query', `INSERT INTO ${schema}.visits (store, day, visitors) VALUES ('x', DATE '2020-01-01', 1) RETURNING id`);
-    expect(await codeOf(() => readRows(write))).toMatch(/^DATA_SOURCE_QUERY_FAILED: .*(read-only|cannot be used in DECLARE CURSOR|syntax)/i);
+    expect(await errorTextOf(() => readRows(write))).toMatch(/^DATA_SOURCE_QUERY_FAILED: .*(read-only|cannot be used in DECLARE CURSOR|syntax)/i);
     expect(await readRows(TEST_POSTGRES_URL, { query: `SELECT count(*) AS n FROM ${schema}.visits` })).toEqual([{ n: 4500 }]);
-    expect(await codeOf(() => readRows(withParam(TEST_POSTGRES_URL, 'query', `SELECT nope FROM ${schema}.visits`)))).toMatch(/^DATA_SOURCE_QUERY_FAILED: .*column "nope" does not exist/);
+    expect(await errorTextOf(() => readRows(withParam(TEST_POSTGRES_URL, 'query', `SELECT nope FROM ${schema}.visits`)))).toMatch(/^DATA_SOURCE_QUERY_FAILED: .*column "nope" does not exist/);
     const bad = await openDataSource(withParam(TEST_POSTGRES_URL, 'query', 'SELEKT 1'));
-    expect(await codeOf(() => bad.columns())).toMatch(/^DATA_SOURCE_QUERY_FAILED: .*syntax error/);
+    expect(await errorTextOf(() => bad.columns())).toMatch(/^DATA_SOURCE_QUERY_FAILED: .*syntax error/);
     await bad.close();
     const unreachable = new URL(TEST_POSTGRES_URL);
     unreachable.port = '1';
-    expect(await codeOf(() => readRows(withParam(unreachable.toString(), 'table', 'visits')))).toMatch(/^DATA_SOURCE_UNAVAILABLE: .*127\.0\.0\.1:1/);
-    expect(await codeOf(() => readRows(TEST_POSTGRES_URL))).toMatch(/^DATA_SOURCE_UNSUPPORTED/);
+    expect(await errorTextOf(() => readRows(withParam(unreachable.toString(), 'table', 'visits')))).toMatch(/^DATA_SOURCE_UNAVAILABLE: .*127\.0\.0\.1:1/);
+    expect(await errorTextOf(() => readRows(TEST_POSTGRES_URL))).toMatch(/^DATA_SOURCE_UNSUPPORTED/);
   });
 });

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDataSource, readRows } from '../../src/data/index.js';
-import { MlError } from '../../src/errors/ml-error.js';
 import { writeParquet } from '../batch-jobs/parquet-writer.js';
+import { errorTextOf } from '../helpers/ml-errors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mlp-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,16 +12,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function file(name: string, text: string): string {
   writeFileSync(path.join(dir, name), text);
   return name;
-}
-
-async function codeOf(work: () => Promise<unknown>): Promise<string> {
-  try {
-    await work();
-  } catch (err) {
-    if (err instanceof MlError) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  throw new Error('expected an MlError');
 }
 
 describe('CSV sources', () => {
@@ -49,14 +39,14 @@ describe('CSV sources', () => {
 
   it('fails on a row with the wrong cell count, naming the line', async () => {
     const name = file('ragged.csv', 'a,b\n1,2\n3\n');
-    expect(await codeOf(() => readRows(name, { baseDir: dir }))).toMatch(/^DATA_SOURCE_INVALID: .*ragged\.csv, row 3: wrong column count/);
+    expect(await errorTextOf(() => readRows(name, { baseDir: dir }))).toMatch(/^DATA_SOURCE_INVALID: .*ragged\.csv, row 3: wrong column count/);
   });
 
   it('fails on a duplicated header name and on a column it does not have', async () => {
     const dup = file('dup.csv', 'a,a\n1,2\n');
-    expect(await codeOf(async () => (await openDataSource(dup, { baseDir: dir })).columns())).toMatch(/^DATA_SOURCE_INVALID: .*"a" twice/);
+    expect(await errorTextOf(async () => (await openDataSource(dup, { baseDir: dir })).columns())).toMatch(/^DATA_SOURCE_INVALID: .*"a" twice/);
     const plain = file('plain2.csv', 'a,b\n1,2\n');
-    expect(await codeOf(() => readRows(plain, { baseDir: dir, columns: ['a', 'zz'] }))).toMatch(/^DATA_SOURCE_INVALID: .*no column "zz" \(columns: a, b\)/);
+    expect(await errorTextOf(() => readRows(plain, { baseDir: dir, columns: ['a', 'zz'] }))).toMatch(/^DATA_SOURCE_INVALID: .*no column "zz" \(columns: a, b\)/);
   });
 });
 
@@ -72,7 +62,7 @@ describe('JSON Lines sources', () => {
 
   it('fails on a line that is not a JSON object', async () => {
     const name = file('bad.ndjson', '{"x":1}\n[1,2]\n');
-    expect(await codeOf(() => readRows(name, { baseDir: dir }))).toMatch(/^DATA_SOURCE_INVALID: .*row 2: not a JSON object/);
+    expect(await errorTextOf(() => readRows(name, { baseDir: dir }))).toMatch(/^DATA_SOURCE_INVALID: .*row 2: not a JSON object/);
   });
 });
 
@@ -90,18 +80,18 @@ describe('Parquet sources', () => {
 
   it('reports a file that is not Parquet', async () => {
     const name = file('fake.parquet', 'not parquet at all');
-    expect(await codeOf(() => readRows(name, { baseDir: dir }))).toMatch(/^DATA_SOURCE_INVALID: .*not a readable Parquet file/);
+    expect(await errorTextOf(() => readRows(name, { baseDir: dir }))).toMatch(/^DATA_SOURCE_INVALID: .*not a readable Parquet file/);
   });
 });
 
 describe('source URIs', () => {
   it('refuses a missing file, an unknown extension, a folder and unknown schemes with stable codes', async () => {
-    expect(await codeOf(() => openDataSource('nope.csv', { baseDir: dir }))).toMatch(/^DATA_SOURCE_NOT_FOUND: .*no such file .*nope\.csv/);
-    expect(await codeOf(() => openDataSource('data.xlsx', { baseDir: dir }))).toMatch(/^DATA_SOURCE_UNSUPPORTED: .*unknown file type "\.xlsx"/);
-    expect(await codeOf(() => openDataSource('s3://bucket/x.csv'))).toMatch(/^DATA_SOURCE_UNSUPPORTED: .*unknown scheme/);
+    expect(await errorTextOf(() => openDataSource('nope.csv', { baseDir: dir }))).toMatch(/^DATA_SOURCE_NOT_FOUND: .*no such file .*nope\.csv/);
+    expect(await errorTextOf(() => openDataSource('data.xlsx', { baseDir: dir }))).toMatch(/^DATA_SOURCE_UNSUPPORTED: .*unknown file type "\.xlsx"/);
+    expect(await errorTextOf(() => openDataSource('s3://bucket/x.csv'))).toMatch(/^DATA_SOURCE_UNSUPPORTED: .*unknown scheme/);
     mkdirSync(path.join(dir, 'folder.csv'));
-    expect(await codeOf(() => openDataSource('folder.csv', { baseDir: dir }))).toMatch(/^DATA_SOURCE_NOT_FOUND: .*folder\.csv is not a file/);
-    expect(await codeOf(() => openDataSource('plain.csv', { baseDir: dir, query: 'SELECT 1' }))).toMatch(/^DATA_SOURCE_UNSUPPORTED: .*"query" applies to database sources/);
+    expect(await errorTextOf(() => openDataSource('folder.csv', { baseDir: dir }))).toMatch(/^DATA_SOURCE_NOT_FOUND: .*folder\.csv is not a file/);
+    expect(await errorTextOf(() => openDataSource('plain.csv', { baseDir: dir, query: 'SELECT 1' }))).toMatch(/^DATA_SOURCE_UNSUPPORTED: .*"query" applies to database sources/);
   });
 
   it('reads file:// URLs', async () => {

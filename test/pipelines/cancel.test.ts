@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTrainingRunStore } from '../../src/adapters/open-training-run-store.js';
 import { runPipeline } from '../../src/pipelines/runner/run-pipeline.js';
-import { startTrainCli } from './helpers/cli.js';
+import { startCli } from '../helpers/cli.js';
 import { FIXTURES, tempDir } from './helpers/workspace.js';
 
 const HANG = path.join(FIXTURES, 'hang/pipeline.yaml');
@@ -51,7 +51,7 @@ describe('cancelling a run', () => {
   it('stops on SIGINT from the CLI: exit 130, the run recorded cancelled, a resume hint printed', async () => {
     const markers = await tempDir();
     const stateDir = await tempDir();
-    const child = startTrainCli(['train', HANG, '--state-dir', stateDir, '--param', `markers=${markers}`]);
+    const child = startCli(['train', HANG, '--state-dir', stateDir, '--param', `markers=${markers}`]);
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

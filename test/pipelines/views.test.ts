@@ -6,6 +6,7 @@ import { lineView } from '../../src/pipelines/view/line-view.js';
 import { formatRunDetails, formatRunList } from '../../src/pipelines/view/run-details.js';
 import { formatSummary } from '../../src/pipelines/view/summary.js';
 import { ttyView } from '../../src/pipelines/view/tty-view.js';
+import { pendingStep } from '../helpers/training-step.js';
 
 class Capture extends Writable {
   text = '';
@@ -31,24 +32,14 @@ const RUN: TrainingRun = {
 };
 
 function record(step: string, overrides: Partial<TrainingStep>): TrainingStep {
-  return {
-    runId: RUN.id,
-    step,
-    position: 0,
+  return pendingStep(RUN.id, step, {
     status: 'succeeded',
     cacheKey: 'f'.repeat(64),
-    cacheable: true,
     attempts: 1,
     startedAt: '2026-03-04T05:06:07.000Z',
     finishedAt: '2026-03-04T05:06:08.500Z',
-    error: null,
-    reasons: [],
-    metrics: {},
-    outputs: {},
-    logTail: [],
-    cachedFrom: null,
     ...overrides,
-  };
+  });
 }
 
 const EVENTS: PipelineEvent[] = [

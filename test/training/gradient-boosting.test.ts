@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { MlError } from '../../src/errors/ml-error.js';
 import { subset } from '../../src/training/dataset.js';
 import { loadIris } from '../../src/training/datasets/iris.js';
 import { exportClassifierToOnnx } from '../../src/training/export-onnx.js';
@@ -10,20 +9,12 @@ import { trainLinearRegression } from '../../src/training/linear-regression.js';
 import { accuracy, logLoss } from '../../src/training/metrics.js';
 import { stratifiedSplit } from '../../src/training/split.js';
 import type { DecisionTree } from '../../src/training/tree-model.js';
+import { codeOf } from '../helpers/ml-errors.js';
 import { friedman1, holdOut, meanSquaredError } from './helpers/synthetic.js';
 
 const data = friedman1(4000, 10, 21);
 const rows = holdOut(data.features);
 const targets = holdOut(data.targets);
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof MlError ? err.code : `not an MlError: ${String(err)}`;
-  }
-  return undefined;
-}
 
 /** Training rows per leaf of one tree (leaves only), by routing the float32 rows. */
 function leafCounts(tree: DecisionTree, features: readonly (readonly number[])[]): Map<number, number> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MlError } from '../../src/errors/ml-error.js';
 import { trainLinearRegression } from '../../src/training/linear-regression.js';
 import { SeededRandom } from '../../src/training/random.js';
+import { codeOf } from '../helpers/ml-errors.js';
 import { meanSquaredError } from './helpers/synthetic.js';
 
 /** Rows of float32-exact features (so "known coefficients" are known exactly for what the model sees). */
@@ -10,15 +10,6 @@ function linearData(rows: number, coefficients: readonly number[], intercept: nu
   const features = Array.from({ length: rows }, () => coefficients.map((_, j) => Math.fround(random.normal(j * 10, 1 + j))));
   const targets = features.map((x) => x.reduce((s, v, j) => s + v * (coefficients[j] ?? 0), intercept) + random.normal(0, noise));
   return { features, targets };
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof MlError ? err.code : `not an MlError: ${String(err)}`;
-  }
-  return undefined;
 }
 
 describe('trainLinearRegression', () => {

@@ -1,17 +1,8 @@
-import type { Pool } from 'pg';
 import type { ArmState, BanditDecision, BanditStore, RewardResult } from '../../ports/bandit-store.js';
-import { openMigratedPool } from './migrations.js';
-import { toStoreError, withTransaction } from './session.js';
+import { withTransaction } from './session.js';
+import { openPostgresStore, PostgresStoreBase, type PostgresStoreOptions } from './store-base.js';
 
-export interface PostgresBanditStoreOptions {
-  readonly connectionString: string;
-  /** Schema holding the tables (the metadata store's), created when missing. @default the server's search_path */
-  readonly schema?: string;
-  /** Connections in the pool. @default 2 */
-  readonly max?: number;
-  /** Clock for every timestamp the store writes. @default () => new Date() */
-  readonly now?: () => Date;
-}
+export type PostgresBanditStoreOptions = PostgresStoreOptions;
 
 /** As node-postgres returns them: TIMESTAMPTZ as Date, DOUBLE PRECISION as number. */
 interface ArmRow {
@@ -34,10 +25,8 @@ interface DecisionRow {
 }
 
 /** Connects and applies pending migrations (the metadata store's list: bandit state lives beside the registry). */
-export async function openPostgresBanditStore(options: PostgresBanditStoreOptions): Promise<PostgresBanditStore> {
-  const now = options.now ?? (() => new Date());
-  const pool = await openMigratedPool({ ...options, max: options.max ?? 2, connectionTimeoutMillis: 5000 }, now());
-  return new PostgresBanditStore(pool, options.connectionString, now);
+export function openPostgresBanditStore(options: PostgresBanditStoreOptions): Promise<PostgresBanditStore> {
+  return openPostgresStore(PostgresBanditStore, options);
 }
 
 /**
@@ -45,13 +34,7 @@ export async function openPostgresBanditStore(options: PostgresBanditStoreOption
  * NULL`): of two servers applying the same feedback at once, the second waits
  * for the first's row lock, then matches nothing, so a reward counts once.
  */
-export class PostgresBanditStore implements BanditStore {
-  constructor(
-    private readonly pool: Pool,
-    private readonly connectionString: string,
-    private readonly now: () => Date,
-  ) {}
-
+export class PostgresBanditStore extends PostgresStoreBase implements BanditStore {
   async arms(bandit: string): Promise<ArmState[]> {
     const { rows } = await this.guard(() => this.pool.query<ArmRow>('SELECT * FROM bandit_arms WHERE bandit = $1 ORDER BY arm COLLATE "C"', [bandit]));
     return rows.map(toArm);
@@ -115,17 +98,6 @@ export class PostgresBanditStore implements BanditStore {
     );
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
-  }
-
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toStoreError(err, this.connectionString);
-    }
-  }
 }
 
 function toArm(row: ArmRow): ArmState {

@@ -161,6 +161,66 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX training_steps_by_cache_key ON training_steps (cache_key, finished_at);
     `,
   },
+  {
+    id: 5,
+    name: 'evaluations',
+    sql: `
+      -- Continued evaluation timeline (docs/feedback-and-evaluation.md): the latest numbers of
+      -- each window of each model version, upserted by "eval run" and evaluate: schedules.
+      -- A *_count column is NULL when the window had no joined rows of that kind.
+      CREATE TABLE evaluations (
+        model TEXT NOT NULL,
+        version TEXT NOT NULL,
+        window_start TIMESTAMPTZ NOT NULL,
+        window_ms BIGINT NOT NULL CHECK (window_ms > 0),
+        window_end TIMESTAMPTZ NOT NULL,
+        predictions INTEGER NOT NULL,
+        joined INTEGER NOT NULL,
+        unjoined INTEGER NOT NULL,
+        classification_count INTEGER,
+        accuracy DOUBLE PRECISION,
+        precision_macro DOUBLE PRECISION,
+        recall_macro DOUBLE PRECISION,
+        f1_macro DOUBLE PRECISION,
+        regression_count INTEGER,
+        mae DOUBLE PRECISION,
+        rmse DOUBLE PRECISION,
+        mape DOUBLE PRECISION,
+        reward_count INTEGER,
+        reward_mean DOUBLE PRECISION,
+        computed_at TIMESTAMPTZ NOT NULL,
+        revised_at TIMESTAMPTZ NOT NULL,
+        revisions INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (model, version, window_start, window_ms)
+      );
+      CREATE INDEX evaluations_by_width ON evaluations (model, window_ms, window_start);
+      -- Each distinct result a window has had, appended when its numbers change.
+      CREATE TABLE evaluation_revisions (
+        id BIGSERIAL PRIMARY KEY,
+        model TEXT NOT NULL,
+        version TEXT NOT NULL,
+        window_start TIMESTAMPTZ NOT NULL,
+        window_ms BIGINT NOT NULL,
+        window_end TIMESTAMPTZ NOT NULL,
+        predictions INTEGER NOT NULL,
+        joined INTEGER NOT NULL,
+        unjoined INTEGER NOT NULL,
+        classification_count INTEGER,
+        accuracy DOUBLE PRECISION,
+        precision_macro DOUBLE PRECISION,
+        recall_macro DOUBLE PRECISION,
+        f1_macro DOUBLE PRECISION,
+        regression_count INTEGER,
+        mae DOUBLE PRECISION,
+        rmse DOUBLE PRECISION,
+        mape DOUBLE PRECISION,
+        reward_count INTEGER,
+        reward_mean DOUBLE PRECISION,
+        computed_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX evaluation_revisions_by_window ON evaluation_revisions (model, version, window_start, window_ms, id);
+    `,
+  },
 ];
 
 /**

@@ -1,18 +1,10 @@
-import type { Pool } from 'pg';
 import { MlError } from '../../errors/ml-error.js';
 import type { ClaimRequest, ClaimResult, RunCompletion, ScheduleRun, ScheduleRunStatus, ScheduleStore } from '../../ports/schedule-store.js';
-import { openMigratedPool } from './migrations.js';
-import { toStoreError, withTransaction } from './session.js';
+import { first } from './rows.js';
+import { withTransaction } from './session.js';
+import { openPostgresStore, PostgresStoreBase, type PostgresStoreOptions } from './store-base.js';
 
-export interface PostgresScheduleStoreOptions {
-  readonly connectionString: string;
-  /** Schema holding the tables (the metadata store's), created when missing. @default the server's search_path */
-  readonly schema?: string;
-  /** Connections in the pool; a scheduler needs few. @default 2 */
-  readonly max?: number;
-  /** Clock for every timestamp the store writes. @default () => new Date() */
-  readonly now?: () => Date;
-}
+export type PostgresScheduleStoreOptions = PostgresStoreOptions;
 
 /** As node-postgres returns them: TIMESTAMPTZ as Date, BIGSERIAL as string, JSONB parsed. */
 interface RunRow {
@@ -30,10 +22,8 @@ interface RunRow {
 }
 
 /** Connects and applies pending migrations (the metadata store's list: schedule runs live beside the registry). */
-export async function openPostgresScheduleStore(options: PostgresScheduleStoreOptions): Promise<PostgresScheduleStore> {
-  const now = options.now ?? (() => new Date());
-  const pool = await openMigratedPool({ ...options, max: options.max ?? 2, connectionTimeoutMillis: 5000 }, now());
-  return new PostgresScheduleStore(pool, options.connectionString, now);
+export function openPostgresScheduleStore(options: PostgresScheduleStoreOptions): Promise<PostgresScheduleStore> {
+  return openPostgresStore(PostgresScheduleStore, options);
 }
 
 /**
@@ -42,13 +32,7 @@ export async function openPostgresScheduleStore(options: PostgresScheduleStoreOp
  * every scheduler on every machine; the UNIQUE (schedule, scheduled_at) pair
  * is the second guard.
  */
-export class PostgresScheduleStore implements ScheduleStore {
-  constructor(
-    private readonly pool: Pool,
-    private readonly connectionString: string,
-    private readonly now: () => Date,
-  ) {}
-
+export class PostgresScheduleStore extends PostgresStoreBase implements ScheduleStore {
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     const at = this.now();
     const staleBefore = new Date(at.getTime() - request.staleAfterMs);
@@ -69,7 +53,7 @@ export class PostgresScheduleStore implements ScheduleStore {
            VALUES ($1, $2, $3, $4, $5, $4, 0, $6, $7) RETURNING *`,
           [request.schedule, request.scheduledAt, status, at, status === 'skipped' ? at : null, status === 'skipped' ? 'overlap' : null, request.owner],
         );
-        const run = toRun(one(rows));
+        const run = toRun(first(rows));
         return status === 'running' ? { outcome: 'claimed', run } : { outcome: 'overlap', run };
       }),
     );
@@ -91,7 +75,7 @@ export class PostgresScheduleStore implements ScheduleStore {
       ),
     );
     if (rows.length === 0) throw new MlError('INTERNAL', { reason: `schedule run ${id} does not exist` });
-    return toRun(one(rows));
+    return toRun(first(rows));
   }
 
   async history(schedule: string, limit: number): Promise<ScheduleRun[]> {
@@ -101,23 +85,6 @@ export class PostgresScheduleStore implements ScheduleStore {
     return rows.map(toRun);
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
-  }
-
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toStoreError(err, this.connectionString);
-    }
-  }
-}
-
-function one(rows: readonly RunRow[]): RunRow {
-  const [row] = rows;
-  if (row === undefined) throw new MlError('INTERNAL', { reason: 'a query that returns a row returned none' });
-  return row;
 }
 
 function toRun(row: RunRow): ScheduleRun {

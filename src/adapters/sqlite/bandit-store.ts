@@ -1,13 +1,7 @@
 import type { ArmState, BanditDecision, BanditStore, RewardResult } from '../../ports/bandit-store.js';
-import { openMigratedDatabase } from './migrations.js';
-import { Statements, toStoreError, type SqliteDatabase } from './session.js';
+import { openSqliteStore, SqliteStoreBase, type SqliteStoreOptions } from './store-base.js';
 
-export interface SqliteBanditStoreOptions {
-  /** The metadata database file (bandit state lives beside the registry), or `:memory:`. */
-  readonly path: string;
-  /** Clock for every timestamp the store writes. @default () => new Date() */
-  readonly now?: () => Date;
-}
+export type SqliteBanditStoreOptions = SqliteStoreOptions;
 
 interface ArmRow {
   bandit: string;
@@ -30,9 +24,7 @@ interface DecisionRow {
 
 /** Opens (creating and migrating) the metadata database for bandit state. */
 export function openSqliteBanditStore(options: SqliteBanditStoreOptions): SqliteBanditStore {
-  const now = options.now ?? (() => new Date());
-  const db = openMigratedDatabase(options.path, now());
-  return new SqliteBanditStore(db, now);
+  return openSqliteStore(SqliteBanditStore, options);
 }
 
 /**
@@ -40,16 +32,7 @@ export function openSqliteBanditStore(options: SqliteBanditStoreOptions): Sqlite
  * servers in other processes on the same file take turns (busy_timeout) and a
  * reward's "not rewarded yet" check and its update cannot interleave.
  */
-export class SqliteBanditStore implements BanditStore {
-  private readonly q: Statements;
-
-  constructor(
-    private readonly db: SqliteDatabase,
-    private readonly now: () => Date,
-  ) {
-    this.q = new Statements(db);
-  }
-
+export class SqliteBanditStore extends SqliteStoreBase implements BanditStore {
   async arms(bandit: string): Promise<ArmState[]> {
     return this.guard(() => this.q.sql<ArmRow>('SELECT * FROM bandit_arms WHERE bandit = ? ORDER BY arm').all(bandit).map(toArm));
   }
@@ -96,17 +79,6 @@ export class SqliteBanditStore implements BanditStore {
     return this.guard(() => this.db.transaction(apply).immediate());
   }
 
-  async close(): Promise<void> {
-    this.db.close();
-  }
-
-  private guard<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      throw toStoreError(err);
-    }
-  }
 }
 
 function toArm(row: ArmRow): ArmState {

@@ -160,6 +160,66 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX training_steps_by_cache_key ON training_steps (cache_key, finished_at);
     `,
   },
+  {
+    id: 5,
+    name: 'evaluations',
+    sql: `
+      -- Continued evaluation timeline (docs/feedback-and-evaluation.md): the latest numbers of
+      -- each window of each model version, upserted by "eval run" and evaluate: schedules.
+      -- A *_count column is NULL when the window had no joined rows of that kind.
+      CREATE TABLE evaluations (
+        model TEXT NOT NULL,
+        version TEXT NOT NULL,
+        window_start TEXT NOT NULL,
+        window_ms INTEGER NOT NULL CHECK (window_ms > 0),
+        window_end TEXT NOT NULL,
+        predictions INTEGER NOT NULL,
+        joined INTEGER NOT NULL,
+        unjoined INTEGER NOT NULL,
+        classification_count INTEGER,
+        accuracy REAL,
+        precision_macro REAL,
+        recall_macro REAL,
+        f1_macro REAL,
+        regression_count INTEGER,
+        mae REAL,
+        rmse REAL,
+        mape REAL,
+        reward_count INTEGER,
+        reward_mean REAL,
+        computed_at TEXT NOT NULL,
+        revised_at TEXT NOT NULL,
+        revisions INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (model, version, window_start, window_ms)
+      );
+      CREATE INDEX evaluations_by_width ON evaluations (model, window_ms, window_start);
+      -- Each distinct result a window has had, appended when its numbers change.
+      CREATE TABLE evaluation_revisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        model TEXT NOT NULL,
+        version TEXT NOT NULL,
+        window_start TEXT NOT NULL,
+        window_ms INTEGER NOT NULL,
+        window_end TEXT NOT NULL,
+        predictions INTEGER NOT NULL,
+        joined INTEGER NOT NULL,
+        unjoined INTEGER NOT NULL,
+        classification_count INTEGER,
+        accuracy REAL,
+        precision_macro REAL,
+        recall_macro REAL,
+        f1_macro REAL,
+        regression_count INTEGER,
+        mae REAL,
+        rmse REAL,
+        mape REAL,
+        reward_count INTEGER,
+        reward_mean REAL,
+        computed_at TEXT NOT NULL
+      );
+      CREATE INDEX evaluation_revisions_by_window ON evaluation_revisions (model, version, window_start, window_ms, id);
+    `,
+  },
 ];
 
 /** Applies the pending migrations in one write transaction (other processes wait). */

@@ -1,14 +1,8 @@
 import type { ClaimRequest, ClaimResult, RunCompletion, ScheduleRun, ScheduleRunStatus, ScheduleStore } from '../../ports/schedule-store.js';
 import { MlError } from '../../errors/ml-error.js';
-import { openMigratedDatabase } from './migrations.js';
-import { Statements, toStoreError, type SqliteDatabase } from './session.js';
+import { openSqliteStore, SqliteStoreBase, type SqliteStoreOptions } from './store-base.js';
 
-export interface SqliteScheduleStoreOptions {
-  /** The metadata database file (schedule runs live beside the registry), or `:memory:`. */
-  readonly path: string;
-  /** Clock for every timestamp the store writes. @default () => new Date() */
-  readonly now?: () => Date;
-}
+export type SqliteScheduleStoreOptions = SqliteStoreOptions;
 
 interface RunRow {
   id: number;
@@ -26,9 +20,7 @@ interface RunRow {
 
 /** Opens (creating and migrating) the metadata database for schedule runs. */
 export function openSqliteScheduleStore(options: SqliteScheduleStoreOptions): SqliteScheduleStore {
-  const now = options.now ?? (() => new Date());
-  const db = openMigratedDatabase(options.path, now());
-  return new SqliteScheduleStore(db, now);
+  return openSqliteStore(SqliteScheduleStore, options);
 }
 
 /**
@@ -36,16 +28,7 @@ export function openSqliteScheduleStore(options: SqliteScheduleStoreOptions): Sq
  * takes the write lock first, so schedulers in other processes on the same
  * file queue behind it (busy_timeout) and see its row when their turn comes.
  */
-export class SqliteScheduleStore implements ScheduleStore {
-  private readonly q: Statements;
-
-  constructor(
-    private readonly db: SqliteDatabase,
-    private readonly now: () => Date,
-  ) {
-    this.q = new Statements(db);
-  }
-
+export class SqliteScheduleStore extends SqliteStoreBase implements ScheduleStore {
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     const at = this.now();
     const stamp = at.toISOString();
@@ -113,17 +96,6 @@ export class SqliteScheduleStore implements ScheduleStore {
     );
   }
 
-  async close(): Promise<void> {
-    this.db.close();
-  }
-
-  private guard<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      throw toStoreError(err);
-    }
-  }
 }
 
 function toRun(row: RunRow): ScheduleRun {

@@ -46,7 +46,7 @@ export function monitorCommand(program: Command): void {
 /** A headline, one line per feature, then alerts and triggers that did something. */
 function describe(run: MonitorRun): string {
   const head = `${run.at} monitor ${run.monitor} model ${run.model}: ${run.samples} samples in ${run.records} records since ${run.since}`;
-  if (run.status !== 'ok') return `${head}\n  insufficient data: no verdict`;
+  if (run.status !== 'ok') return [`${head}\n  insufficient data: no drift or operations verdict (fewer than minSamples instances)`, ...evaluationLines(run)].join('\n');
   const lines = [`${head}\n  drift share ${run.drift.driftShare.toFixed(2)} (${run.drift.driftedFeatures}/${run.drift.tested} features drifted)`];
   for (const f of run.drift.features) {
     if (f.skipped !== undefined) lines.push(`  ${f.feature}: skipped (${f.skipped})`);
@@ -57,9 +57,23 @@ function describe(run: MonitorRun): string {
   const slo = ops.sloViolationRate !== undefined ? `, over SLO ${fmt(ops.sloViolationRate)}` : '';
   lines.push(`  calls ${ops.calls} (${fmt(ops.callsPerMinute)}/min), error rate ${fmt(ops.errorRate)}${latency}${slo}`);
   if (run.outliers) lines.push(`  outlier rate ${fmt(run.outliers.rate)} (${run.outliers.outliers}/${run.outliers.scored} below ${run.outliers.threshold})`);
-  for (const a of run.alerts) lines.push(`  alert ${a.alert}: ${a.status}${a.error ? ` (${a.error})` : ''}`);
-  for (const t of run.triggers) lines.push(`  trigger ${t.trigger}: ${t.status}${t.error ? ` (${t.error})` : ''}`);
-  return lines.join('\n');
+  return [...lines, ...evaluationLines(run)].join('\n');
+}
+
+/** The stored evaluation window read (with `evaluation:`), then alerts and triggers: judged on it even when the window has too few samples for drift. */
+function evaluationLines(run: MonitorRun): string[] {
+  const lines: string[] = [];
+  const e = run.evaluation;
+  if (e === null) lines.push('  evaluation: no stored window with enough feedback (see minJoined)');
+  else if (e !== undefined) {
+    const scores = Object.entries(run.metrics).filter(([name]) => ['accuracy', 'f1', 'mae', 'rmse', 'mape', 'reward'].includes(name));
+    lines.push(`  evaluation ${e.model}:${e.version} window ${e.window_start} (${e.joined}/${e.predictions} joined, computed ${e.computed_at}) ${scores.map(([n, v]) => `${n} ${fmt(v)}`).join(' ')}`);
+  }
+  if (run.status === 'ok' || e !== undefined) {
+    for (const a of run.alerts) lines.push(`  alert ${a.alert}: ${a.status}${a.error ? ` (${a.error})` : ''}`);
+    for (const t of run.triggers) lines.push(`  trigger ${t.trigger}: ${t.status}${t.error ? ` (${t.error})` : ''}`);
+  }
+  return lines;
 }
 
 function fmt(value: number | undefined): string {

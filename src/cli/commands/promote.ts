@@ -1,8 +1,13 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { metadataUrlOf, openEvaluationStore } from '../../adapters/open-evaluation-store.js';
 import { openRegistry } from '../../app/open-registry.js';
-import { promote, rollback } from '../../monitoring/promotion.js';
-import { collect } from '../parse.js';
+import type { Config } from '../../config/schema.js';
+import { parseDuration } from '../../evaluation/duration.js';
+import { evaluationMetrics } from '../../evaluation/metrics-of.js';
+import { promote, rollback, type EvaluatedMetrics } from '../../monitoring/promotion.js';
+import type { EvaluationStore } from '../../ports/evaluation-store.js';
+import { collect, parseIntFlag } from '../parse.js';
 import { storageFromFlags, withStorageOptions, type StorageFlags } from '../storage-options.js';
 
 interface PromoteFlags extends StorageFlags {
@@ -11,6 +16,9 @@ interface PromoteFlags extends StorageFlags {
   gate: string[];
   actor?: string;
   json?: boolean;
+  evalWindow: string;
+  evalModel?: string;
+  evalMinJoined: string;
 }
 
 interface RollbackFlags extends StorageFlags {
@@ -27,6 +35,18 @@ function defaultActor(): string | undefined {
   }
 }
 
+/** The evaluation store, opened only when a gate needs a metric the registry lacks. */
+function lazyEvaluationStore(storage: Config['storage']): { open(): Promise<EvaluationStore>; close(): Promise<void> } {
+  let store: Promise<EvaluationStore> | undefined;
+  return {
+    open: () => (store ??= openEvaluationStore(metadataUrlOf(storage))),
+    close: async () => {
+      const opened = await store?.catch(() => undefined);
+      await opened?.close();
+    },
+  };
+}
+
 export function promoteCommands(program: Command): void {
   withStorageOptions(
     program
@@ -37,12 +57,23 @@ export function promoteCommands(program: Command): void {
       .option('--to <alias>', 'alias to move', 'production')
       .option('--gate <expr>', 'a metric condition the version must meet, e.g. "accuracy>=0.9" (repeatable)', collect, [])
       .option('--actor <name>', 'who promotes (recorded in the alias history)')
+      .option('--eval-window <duration>', 'a gate metric the registry lacks is read from the latest stored evaluation window of this width (eval run --window)', '1d')
+      .option('--eval-model <name>', 'the logged model name of those windows (default: the model)')
+      .option('--eval-min-joined <n>', 'stored windows with fewer joined rows are passed over', '30')
       .option('--json', 'print the result as JSON'),
   ).action(async (model: string, flags: PromoteFlags) => {
-    const opened = await openRegistry(storageFromFlags(flags));
+    const windowMs = parseDuration('--eval-window', flags.evalWindow);
+    const minJoined = Math.max(1, parseIntFlag('--eval-min-joined', flags.evalMinJoined));
+    const storage = storageFromFlags(flags);
+    const opened = await openRegistry(storage);
+    const evaluations = lazyEvaluationStore(storage);
     try {
       const actor = flags.actor ?? defaultActor();
-      const result = await promote(opened.registry, { model, from: flags.from, to: flags.to, gates: flags.gate, ...(actor !== undefined ? { actor } : {}) });
+      const evaluated = async (version: number): Promise<EvaluatedMetrics | undefined> => {
+        const e = await (await evaluations.open()).latest({ model: flags.evalModel ?? model, version: String(version), windowMs, minJoined });
+        return e === undefined ? undefined : { metrics: evaluationMetrics(e), source: `evaluation ${e.model}:${e.version} window ${e.window_start} (${flags.evalWindow}, ${e.joined} joined)` };
+      };
+      const result = await promote(opened.registry, { model, from: flags.from, to: flags.to, gates: flags.gate, evaluationMetrics: evaluated, ...(actor !== undefined ? { actor } : {}) });
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       if (!result.promoted) {
         process.stderr.write(`mlpatterns: not promoted, ${model}@${flags.to} unchanged: ${result.reason}\n`);
@@ -51,6 +82,7 @@ export function promoteCommands(program: Command): void {
       }
       if (!flags.json) process.stdout.write(`${model}@${flags.to} -> ${model}:${result.version}${result.previous !== undefined ? ` (was ${model}:${result.previous})` : ''}; ${result.reason}\n`);
     } finally {
+      await evaluations.close();
       await opened.close();
     }
   });

@@ -112,9 +112,10 @@ async function list(config: Config, count: number): Promise<void> {
   }
 }
 
-/** `model …/iris -> out.jsonl` for a batch job, `train …/pipeline.yaml` for a training pipeline. */
+/** `model …/iris -> out.jsonl` for a batch job, `train …/pipeline.yaml` for a training pipeline, `evaluate …` for a stored evaluation. */
 function describeJob(entry: Config['schedules'][number]): string {
-  const { batch, train } = entry;
+  const { batch, train, evaluate } = entry;
+  if (evaluate !== undefined) return `evaluate ${evaluate.model ?? 'every model'} over ${evaluate.since} in ${evaluate.window} windows`;
   if (train !== undefined) return `train ${train.pipeline}${Object.keys(train.params ?? {}).length > 0 ? ` ${JSON.stringify(train.params)}` : ''}`;
   if (batch === undefined) return '';
   const target = batch.service !== undefined ? `service ${batch.service}` : `model ${batch.model ?? ''}`;
@@ -131,7 +132,15 @@ function printHistory(name: string, runs: readonly ScheduleRun[]): void {
 
 function formatRun(run: ScheduleRun): string {
   const took = run.finishedAt === null ? 'running' : `${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)}s`;
-  const keys = typeof run.summary?.keysWritten === 'number' ? `  ${run.summary.keysWritten} keys` : typeof run.summary?.runId === 'string' ? `  training run ${run.summary.runId}` : '';
+  const summary = run.summary;
+  const keys =
+    typeof summary?.keysWritten === 'number'
+      ? `  ${summary.keysWritten} keys`
+      : typeof summary?.runId === 'string'
+        ? `  training run ${summary.runId}`
+        : typeof summary?.windows === 'number'
+          ? `  ${summary.windows} evaluation window${summary.windows === 1 ? '' : 's'} stored (${String(summary.created)} new, ${String(summary.revised)} revised)`
+          : '';
   const error = run.error === null ? '' : `  error: ${run.error}`;
   return `${run.scheduledAt}  ${run.status.padEnd(9)}  attempts ${run.attempts}  ${took}  by ${run.owner}${keys}${error}`;
 }

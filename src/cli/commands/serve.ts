@@ -100,7 +100,7 @@ async function buildConfig(configPath: string | undefined, flags: ServeFlags): P
   const models: NonNullable<ConfigInput['models']> = [...base.models];
   if (flags.model !== undefined) models.push(modelFromFlag(flags));
   const tuned = models.map((m) => withPerformanceFlags(m, flags));
-  return resolveConfig({ server, storage: file ? base.storage : storageFromFlags(flags), models: tuned, services: base.services, ...(file ? { queue: base.queue } : {}) });
+  return resolveConfig({ server, storage: file ? base.storage : storageFromFlags(flags), models: tuned, services: base.services, ...(file ? { queue: base.queue, logging: base.logging } : {}) });
 }
 
 type ModelInput = NonNullable<ConfigInput['models']>[number];

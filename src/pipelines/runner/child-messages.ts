@@ -1,4 +1,4 @@
-import type { PipelineStorage, StepRunInfo } from '../types.js';
+import type { StepContextData } from './execution.js';
 import type { SerializedError } from './step-errors.js';
 
 /** Parent → child: what to run, with the step context's data (functions are rebuilt in the child). */
@@ -7,15 +7,7 @@ export interface RunMessage {
   /** Absolute path of the step module. */
   readonly module: string;
   readonly exportName: string;
-  readonly context: {
-    readonly run: StepRunInfo;
-    readonly step: string;
-    readonly params: Readonly<Record<string, unknown>>;
-    readonly inputs: Readonly<Record<string, string>>;
-    readonly outputs: Readonly<Record<string, string>>;
-    readonly workDir: string;
-    readonly storage: PipelineStorage;
-  };
+  readonly context: StepContextData;
 }
 
 /** Parent → child: the run was cancelled or the step timed out; the child is killed after a grace period. */

@@ -1,5 +1,5 @@
 import type { StepContext, StepFunction, StepResult } from '../types.js';
-import { untilAborted, type Execution } from './execution.js';
+import { contextData, untilAborted, type Execution } from './execution.js';
 
 /**
  * Runs a step function in the runner's own process (functions handed to the TS
@@ -8,13 +8,7 @@ import { untilAborted, type Execution } from './execution.js';
  */
 export async function executeInProcess(fn: StepFunction, execution: Execution): Promise<StepResult | void> {
   const ctx: StepContext = {
-    run: execution.run,
-    step: execution.step,
-    params: execution.params,
-    inputs: execution.inputs,
-    outputs: execution.outputs,
-    workDir: execution.workDir,
-    storage: execution.storage,
+    ...contextData(execution),
     signal: execution.signal,
     log: (message) => execution.report.log(String(message)),
     progress: (done, total, message) => execution.report.progress(done, total, message),

@@ -5,7 +5,7 @@ import { MlError } from '../../errors/ml-error.js';
 import type { ModuleStep } from '../definition.js';
 import type { StepResult } from '../types.js';
 import type { ChildMessage, ParentMessage } from './child-messages.js';
-import { abortReason, type Execution } from './execution.js';
+import { abortReason, contextData, type Execution } from './execution.js';
 import { KILL_GRACE_MS, signalTree } from './kill-tree.js';
 import { LogTail, stderrText } from './log-tail.js';
 import { deserializeError } from './step-errors.js';
@@ -97,15 +97,7 @@ export function executeModule(step: ModuleStep, execution: Execution): Promise<S
       type: 'run',
       module: step.module,
       exportName: step.exportName,
-      context: {
-        run: execution.run,
-        step: execution.step,
-        params: execution.params,
-        inputs: execution.inputs,
-        outputs: execution.outputs,
-        workDir: execution.workDir,
-        storage: execution.storage,
-      },
+      context: contextData(execution),
     } satisfies ParentMessage);
   });
 }

@@ -1,23 +1,25 @@
-import type { PipelineStorage, StepResult, StepRunInfo } from '../types.js';
+import type { StepContext, StepResult } from '../types.js';
 import type { StepReporter } from './step-tracker.js';
 
+/**
+ * The data of a step's context, without its signal and callbacks: what a forked step's
+ * process receives (it makes the callbacks itself), and what an in-process context spreads.
+ */
+export type StepContextData = Omit<StepContext, 'signal' | 'log' | 'progress' | 'metric'>;
+
 /** Everything one attempt of a step gets, whatever kind of step it is. */
-export interface Execution {
-  readonly run: StepRunInfo;
-  readonly step: string;
-  /** What the step sees as `ctx.params`: its listed pipeline parameters and its filled `with:`. */
-  readonly params: Readonly<Record<string, unknown>>;
+export interface Execution extends StepContextData {
   /** Every pipeline parameter (`{params.X}` in a command may name any). */
   readonly pipelineParams: Readonly<Record<string, unknown>>;
-  /** Input name → local folder of the upstream artifact. */
-  readonly inputs: Readonly<Record<string, string>>;
-  /** Output name → empty folder to fill. */
-  readonly outputs: Readonly<Record<string, string>>;
-  readonly workDir: string;
-  readonly storage: PipelineStorage;
   /** Aborted on cancel or timeout: the attempt must stop (children are killed). */
   readonly signal: AbortSignal;
   readonly report: StepReporter & { logChunk(chunk: string): void };
+}
+
+/** The context data of an attempt, without what only the runner needs (all pipeline parameters, the reporter). */
+export function contextData(execution: Execution): StepContextData {
+  const { run, step, params, inputs, outputs, workDir, storage } = execution;
+  return { run, step, params, inputs, outputs, workDir, storage };
 }
 
 export type Executor = (execution: Execution) => Promise<StepResult | void>;
