@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyRequest } from 'fastify';
 import { isMlError } from '../errors/ml-error.js';
-import type { PredictionFacts } from '../predlog/prediction-logger.js';
+import type { NotedFacts } from '../predlog/prediction-logger.js';
 import type { ModelLease } from '../serving/model-host.js';
 import type { ServerContext } from './context.js';
 
@@ -20,7 +20,7 @@ export interface CallContext {
 }
 
 /** What a route knows of a call that the prediction log records. */
-export type CallFacts = Omit<PredictionFacts, 'model' | 'version' | 'latencyMs' | 'status'>;
+export type CallFacts = NotedFacts;
 
 /**
  * A route `onRequest` hook that sheds load before the body is read: under
@@ -65,7 +65,8 @@ export async function observed<T>(
   const call: CallContext = {
     countRows: (rows) => series.inferences.inc(rows),
     deadline: timeoutMs > 0 ? { deadline: arrived + timeoutMs, deadlineMs: timeoutMs } : {},
-    note: (more) => (facts = facts ? { ...facts, ...more } : more),
+    // Merged into one object, not spread into a new one: object spread costs microseconds a call on V8.
+    note: (more) => (facts = Object.assign(facts ?? {}, more)),
   };
   let status = 200;
   let code = 'ok';
@@ -80,6 +81,6 @@ export async function observed<T>(
     const latencyMs = performance.now() - arrived;
     series.latency.observe(latencyMs / 1000);
     series.count(status);
-    if (facts?.requestId !== undefined && ctx.predictionLog) ctx.predictionLog.log({ ...facts, requestId: facts.requestId, model: modelName, version: lease.model.version, latencyMs, status: code });
+    if (facts?.requestId !== undefined && ctx.predictionLog) ctx.predictionLog.logCall(facts as CallFacts, modelName, lease.model.version, latencyMs, code);
   }
 }

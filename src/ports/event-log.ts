@@ -1,4 +1,5 @@
 import { MlError } from '../errors/ml-error.js';
+import type { PredictionBatch } from './event-log-batch.js';
 
 /**
  * EventLog: where prediction records (and, later, feedback records) are kept
@@ -81,6 +82,12 @@ export const MAX_QUERY_LIMIT = 1000;
 export interface EventLog {
   /** Stores a batch of records; rejects (and stores nothing or part) when the sink is down, so the caller can retry. */
   append(records: readonly PredictionRecord[]): Promise<void>;
+  /**
+   * Optional: stores prediction records given as the logger's serialised lines
+   * (src/ports/event-log-batch.ts), with the same outcome as `append` of
+   * `batchRecords(batch)` but without materialising them. The logger uses it when present.
+   */
+  appendBatch?(batch: PredictionBatch): Promise<void>;
   query(query: EventQuery): Promise<EventPage>;
   close(): Promise<void>;
 }

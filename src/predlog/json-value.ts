@@ -8,17 +8,26 @@ export function toJsonValue(value: unknown): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
   if (value === null || typeof value !== 'object') return value;
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>, toJsonValue);
-  if (Array.isArray(value)) return needsCopy(value) ? value.map(toJsonValue) : value;
   if (!needsCopy(value)) return value;
+  if (Array.isArray(value)) return value.map(toJsonValue);
   const copy: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) copy[k] = toJsonValue(v);
   return copy;
 }
 
+/** Whether anything inside needs converting; walks without allocating (it runs for every logged prediction). */
 function needsCopy(value: object): boolean {
-  for (const v of Object.values(value) as unknown[]) {
-    if (typeof v === 'bigint' || ArrayBuffer.isView(v)) return true;
-    if (v !== null && typeof v === 'object' && needsCopy(v)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (converts(value[i])) return true;
+    return false;
   }
+  if (ArrayBuffer.isView(value)) return true;
+  const record = value as Record<string, unknown>;
+  for (const key in record) if (Object.hasOwn(record, key) && converts(record[key])) return true;
   return false;
+}
+
+function converts(v: unknown): boolean {
+  if (typeof v === 'bigint') return true;
+  return v !== null && typeof v === 'object' && needsCopy(v);
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { EventLog, PredictionRecord } from '../../src/ports/event-log.js';
+import type { PredictionBatch } from '../../src/ports/event-log-batch.js';
+import { PredictionEncoder, type CallOutcome, type NotedFacts } from '../../src/predlog/encode-record.js';
+import { LineBuffer } from '../../src/predlog/line-buffer.js';
 
 /**
  * The one contract every EventLog adapter passes (style.md #2). The factory
@@ -25,6 +28,14 @@ export function record(overrides: Partial<PredictionRecord> & { at?: number } = 
     status: 'ok',
     ...rest,
   };
+}
+
+/** The batch the PredictionLogger would hand a sink for these calls. */
+export function encodeBatch(calls: readonly { readonly noted: NotedFacts; readonly call: CallOutcome }[]): PredictionBatch {
+  const encoder = new PredictionEncoder();
+  const buffer = new LineBuffer(Math.max(1, calls.length));
+  for (const { noted, call } of calls) buffer.push((numbers) => encoder.encode(noted, call, numbers));
+  return buffer.take() ?? { count: 0, text: '' };
 }
 
 export function eventLogContract(open: EventLogFactory): void {
@@ -105,5 +116,32 @@ export function eventLogContract(open: EventLogFactory): void {
     await Promise.all(batches.map((b) => log.append(b)));
     const page = await log.query({ limit: 1000 });
     expect(new Set(page.records.map((r) => r.id))).toEqual(new Set(batches.flat().map((r) => r.id)));
+  });
+
+  it("stores the logger's batches (appendBatch) as the records they encode, names with any characters intact", async () => {
+    if (!log.appendBatch) return; // optional: the logger falls back to append
+    const odd = 'tab\there "quoted" back\\slash\nnewline é ✓ \ud83d\ude00';
+    const calls = [
+      { noted: { requestId: 'b-1', keys: ['u1', 7], inputs: [[5.1, 3.5]], outputs: [0], labels: ['setosa'] }, model: 'iris', status: 'ok', at: 10 },
+      { noted: { requestId: odd, service: odd, node: `${odd}/iris`, variant: 'B', outputs: { y: [1] } }, model: 'iris', status: 'INVALID_INPUT', at: 20 },
+    ];
+    await log.appendBatch(encodeBatch(calls.map((c) => ({ noted: c.noted, call: { model: c.model, version: '2', latencyMs: 1.23456, status: c.status, at: BASE + c.at, keepInputs: true, redact: [] } }))));
+    const page = await log.query({});
+    expect(page.records.map(({ id: _id, ...rest }) => rest)).toEqual([
+      {
+        kind: 'prediction', timestamp: new Date(BASE + 10).toISOString(), request_id: 'b-1', keys: ['u1', 7],
+        model: 'iris', version: '2', inputs: [[5.1, 3.5]], outputs: [0], labels: ['setosa'], latency_ms: 1.235, status: 'ok',
+      },
+      {
+        kind: 'prediction', timestamp: new Date(BASE + 20).toISOString(), request_id: odd, service: odd, node: `${odd}/iris`,
+        model: 'iris', version: '2', variant: 'B', outputs: { y: [1] }, latency_ms: 1.235, status: 'INVALID_INPUT',
+      },
+    ]);
+    for (const r of page.records) expect(r.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(page.records[0]?.id).not.toBe(page.records[1]?.id);
+    expect((await log.query({ requestId: odd })).records.map((r) => r.status)).toEqual(['INVALID_INPUT']);
+    expect((await log.query({ service: odd })).records.map((r) => r.request_id)).toEqual([odd]);
+    expect((await log.query({ key: '7' })).records.map((r) => r.request_id)).toEqual(['b-1']);
+    expect((await log.query({ key: 'b-1' })).records).toEqual([]); // a request id is not a key
   });
 }

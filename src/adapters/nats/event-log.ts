@@ -1,5 +1,7 @@
 import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type OrderedConsumerOptions } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
+import { isoTimes, readBatch, type PredictionBatch } from '../../ports/event-log-batch.js';
 import { invalidCursor, matchesQuery, queryLimit, type EventLog, type EventPage, type EventQuery, type PredictionRecord } from '../../ports/event-log.js';
 
 export interface NatsEventLogOptions {
@@ -48,14 +50,29 @@ export class NatsEventLog implements EventLog {
   }
 
   /** The subject a record is published on. */
-  subjectOf(record: Pick<PredictionRecord, 'service' | 'model'>): string {
+  subjectOf(record: { readonly service?: string | undefined; readonly model: string }): string {
     return `${this.#prefix}.${subjectToken(record.service ?? record.model)}`;
   }
 
   async append(records: readonly PredictionRecord[]): Promise<void> {
     if (records.length === 0) return;
     const { js } = await this.#connect();
-    await Promise.all(records.map((r) => js.publish(this.subjectOf(r), JSON.stringify(r), { msgID: r.id, timeout: this.#timeoutMs })));
+    await Promise.all(withoutStacks(() => records.map((r) => js.publish(this.subjectOf(r), JSON.stringify(r), { msgID: r.id, timeout: this.#timeoutMs }))));
+  }
+
+  /** The logger's batches: each line's record JSON is published as it is assembled, never parsed. */
+  async appendBatch(batch: PredictionBatch): Promise<void> {
+    if (batch.count === 0) return;
+    const { js } = await this.#connect();
+    const iso = isoTimes();
+    const published: Promise<unknown>[] = [];
+    withoutStacks(() =>
+      readBatch(batch, (l) => {
+        const id = randomUUID();
+        published.push(js.publish(this.subjectOf({ service: l.service, model: l.model }), l.recordJson(id, iso(l.at)), { msgID: id, timeout: this.#timeoutMs }));
+      }),
+    );
+    await Promise.all(published);
   }
 
   async query(query: EventQuery): Promise<EventPage> {
@@ -132,6 +149,23 @@ export class NatsEventLog implements EventLog {
       await nc.close().catch(() => undefined);
       throw err;
     }
+  }
+}
+
+/**
+ * Runs `publishing` (synchronous) with stack traces off. The client makes two
+ * Errors for every publish up front (to report a timeout with the caller's
+ * stack), and capturing their stacks cost more than the rest of the publish
+ * (a third of the serving thread's time per record, measured). Restored before
+ * anything else runs: nothing else can throw meanwhile.
+ */
+function withoutStacks<T>(publishing: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return publishing();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

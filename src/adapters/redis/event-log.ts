@@ -1,4 +1,6 @@
 import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { isoTimes, readBatch, type PredictionBatch } from '../../ports/event-log-batch.js';
 import { invalidCursor, matchesQuery, queryLimit, type EventLog, type EventPage, type EventQuery, type PredictionRecord } from '../../ports/event-log.js';
 
 export interface RedisEventLogOptions {
@@ -48,6 +50,20 @@ export class RedisEventLog implements EventLog {
     await this.#ready();
     const pipeline = this.#client.pipeline();
     for (const r of records) pipeline.xadd(this.#key, 'MAXLEN', '~', this.#maxLength, '*', 'r', JSON.stringify(r));
+    await this.#exec(pipeline);
+  }
+
+  /** The logger's batches: each line's record JSON is added as it is assembled, never parsed. */
+  async appendBatch(batch: PredictionBatch): Promise<void> {
+    if (batch.count === 0) return;
+    await this.#ready();
+    const pipeline = this.#client.pipeline();
+    const iso = isoTimes();
+    readBatch(batch, (l) => pipeline.xadd(this.#key, 'MAXLEN', '~', this.#maxLength, '*', 'r', l.recordJson(randomUUID(), iso(l.at))));
+    await this.#exec(pipeline);
+  }
+
+  async #exec(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([err]) => err);
     if (failed?.[0]) throw failed[0];

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { PredictionBatch } from '../../ports/event-log-batch.js';
 import type { PredictionRecord } from '../../ports/event-log.js';
 import type { WriterReply, WriterRequest } from './event-log-writer.js';
 
@@ -20,6 +21,14 @@ export class EventLogWriterThread {
     return this.#send({ records });
   }
 
+  /**
+   * One string and one array of numbers cross to the thread: cloning the string
+   * is a copy, the numbers' buffer is handed over (the batch is not used after).
+   */
+  appendBatch(batch: PredictionBatch): Promise<void> {
+    return this.#send({ batch }, batch.numbers ? [batch.numbers.buffer as ArrayBuffer] : []);
+  }
+
   async close(): Promise<void> {
     const worker = this.#worker;
     if (!worker) return;
@@ -29,12 +38,12 @@ export class EventLogWriterThread {
     this.#worker = undefined;
   }
 
-  #send(request: Omit<WriterRequest, 'id'>): Promise<void> {
+  #send(request: Omit<WriterRequest, 'id'>, transfer: ArrayBuffer[] = []): Promise<void> {
     const worker = this.#start();
     const id = this.#nextId++;
     return new Promise<void>((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id } satisfies WriterRequest);
+      worker.postMessage({ ...request, id } satisfies WriterRequest, transfer);
     });
   }
 

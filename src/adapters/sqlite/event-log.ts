@@ -1,5 +1,8 @@
-import { matchesQuery, queryLimit, type EventLog, type EventPage, type EventQuery, type PredictionRecord } from '../../ports/event-log.js';
-import { invalidCursor } from '../../ports/event-log.js';
+import type { PredictionBatch } from '../../ports/event-log-batch.js';
+import { invalidCursor, queryLimit, type EventLog, type EventPage, type EventQuery, type PredictionRecord } from '../../ports/event-log.js';
+import { Block, kindBit, lineMatcher, writeLoggerBlock, writeRecordBlock, type BlockRow } from './event-log-blocks.js';
+import { LOOKUP_TAG, lookupBucket, lookupHash, matchingSeqs } from './event-log-lookup.js';
+import { ensureEventLogSchema } from './event-log-schema.js';
 import { EventLogWriterThread } from './event-log-thread.js';
 import { openDatabase, Statements, type SqliteDatabase } from './session.js';
 
@@ -14,31 +17,16 @@ export interface SqliteEventLogOptions {
   readonly writeOffThread?: boolean;
 }
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS prediction_log (
-  seq INTEGER PRIMARY KEY,
-  kind TEXT NOT NULL,
-  at INTEGER NOT NULL,
-  request_id TEXT NOT NULL,
-  service TEXT,
-  model TEXT NOT NULL,
-  version TEXT NOT NULL,
-  record TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS prediction_log_request_id ON prediction_log (request_id);
-CREATE INDEX IF NOT EXISTS prediction_log_at ON prediction_log (at);
-CREATE TABLE IF NOT EXISTS prediction_log_keys (
-  seq INTEGER NOT NULL REFERENCES prediction_log (seq) ON DELETE CASCADE,
-  key TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS prediction_log_keys_key ON prediction_log_keys (key, seq);`;
+const BLOCK_COLUMNS = 'first_seq, count, format, id_base, numbers, lines';
 
 /**
  * The EventLog port on an embedded SQLite file (WAL): the default sink, one
- * machine. Each batch is one transaction (a few hundred records cost about as
- * much as one, and a failed batch stores nothing). The whole record is kept as
- * JSON; the columns it is filtered by are kept beside it. Indexes are few on
- * purpose (request id, time, keys): each one is paid on every prediction, so
- * model and service filters scan the time range (docs/prediction-log.md).
+ * machine. Each appended batch is one block row (event-log-blocks.ts) and one
+ * transaction (a failed batch stores nothing); request ids and keys are found
+ * through hashed buckets (event-log-lookup.ts), times through each block's
+ * time range. Other filters (model, service, version) read the blocks in the
+ * time range and test each line's fields without parsing records that do not
+ * match (docs/prediction-log.md).
  */
 export class SqliteEventLog implements EventLog {
   readonly #path: string;
@@ -54,46 +42,48 @@ export class SqliteEventLog implements EventLog {
   async append(records: readonly PredictionRecord[]): Promise<void> {
     if (records.length === 0) return;
     if (this.#writer) return this.#writer.append(records);
-    const sql = this.#open();
-    const insert = sql.sql(
-      'INSERT INTO prediction_log (kind, at, request_id, service, model, version, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    const insertKey = sql.sql('INSERT INTO prediction_log_keys (seq, key) VALUES (?, ?)');
-    sql.db.transaction(() => {
-      for (const r of records) {
-        const result = insert.run(r.kind, Date.parse(r.timestamp), r.request_id, r.service ?? null, r.model, r.version, JSON.stringify(r));
-        if (!r.keys) continue;
-        for (const key of new Set(r.keys.map(String))) insertKey.run(result.lastInsertRowid, key);
-      }
-    })();
+    writeRecordBlock(this.#open(), records);
+  }
+
+  /** The logger's batches, stored as they came (text and numbers), each one block. */
+  async appendBatch(batch: PredictionBatch): Promise<void> {
+    if (batch.count === 0) return;
+    if (this.#writer) return this.#writer.appendBatch(batch);
+    writeLoggerBlock(this.#open(), batch.text, batch.count, batch.numbers);
   }
 
   async query(query: EventQuery): Promise<EventPage> {
     const sql = this.#open();
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: string, value: unknown): void => {
-      where.push(clause);
-      params.push(value);
-    };
-    if (query.after !== undefined) add('p.seq > ?', cursorSeq(query.after));
-    if (query.kind !== undefined) add('p.kind = ?', query.kind);
-    if (query.service !== undefined) add('p.service = ?', query.service);
-    if (query.model !== undefined) add('p.model = ?', query.model);
-    if (query.version !== undefined) add('p.version = ?', query.version);
-    if (query.requestId !== undefined) add('p.request_id = ?', query.requestId);
-    if (query.since !== undefined) add('p.at >= ?', query.since.getTime());
-    if (query.until !== undefined) add('p.at <= ?', query.until.getTime());
-    if (query.key !== undefined) add('EXISTS (SELECT 1 FROM prediction_log_keys k WHERE k.seq = p.seq AND k.key = ?)', query.key);
+    const after = query.after !== undefined ? cursorSeq(query.after) : 0;
     const limit = queryLimit(query);
+    const matches = lineMatcher(query);
     // One more than asked: whether it exists says if there is a next page.
-    const rows = sql.db
-      .prepare(`SELECT p.seq, p.record FROM prediction_log p ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.seq LIMIT ?`)
-      .all(...params, limit + 1) as { seq: number; record: string }[];
-    const page = rows.slice(0, limit);
-    const records = page.map((row) => JSON.parse(row.record) as PredictionRecord).filter((r) => matchesQuery(r, query));
+    const found: { seq: number; record: PredictionRecord }[] = [];
+    const consider = (block: Block, seq: number): boolean => {
+      const f = block.fields(seq);
+      if (matches(f)) found.push({ seq, record: block.record(seq, f) });
+      return found.length > limit;
+    };
+    const seqs = this.#lookedUp(sql, query, after);
+    if (seqs) {
+      let block: Block | undefined;
+      let previous = -1;
+      for (const seq of seqs) {
+        if (seq === previous) continue; // an id filed twice under one hash (a key repeated in a record)
+        previous = seq;
+        if (!block || seq > block.lastSeq) block = this.#blockOf(sql, seq);
+        if (block && seq >= block.firstSeq && seq <= block.lastSeq && consider(block, seq)) break;
+      }
+    } else {
+      scan: for (const row of this.#blocksFrom(sql, query, after)) {
+        const block = new Block(row);
+        for (let seq = Math.max(block.firstSeq, after + 1); seq <= block.lastSeq; seq++) if (consider(block, seq)) break scan;
+      }
+    }
+    const page = found.slice(0, limit);
     const last = page.at(-1);
-    return rows.length > limit && last ? { records, next: String(last.seq) } : { records };
+    const records = page.map((f) => f.record);
+    return found.length > limit && last ? { records, next: String(last.seq) } : { records };
   }
 
   async close(): Promise<void> {
@@ -103,13 +93,59 @@ export class SqliteEventLog implements EventLog {
     this.#statements = undefined;
   }
 
+  /** The seqs a request-id or key filter narrows to (ascending), or undefined when the query has neither. */
+  #lookedUp(sql: Statements, query: EventQuery, after: number): number[] | undefined {
+    const [tag, value] =
+      query.requestId !== undefined ? [LOOKUP_TAG.requestId, query.requestId] : query.key !== undefined ? [LOOKUP_TAG.key, query.key] : [undefined, undefined];
+    if (tag === undefined) return undefined;
+    const hash = lookupHash(tag, value);
+    const rows = sql
+      .sql<{ entries: Buffer }>('SELECT entries FROM prediction_log_lookup WHERE bucket = ? AND last_seq > ? ORDER BY first_seq')
+      .all(lookupBucket(hash), after);
+    const seqs: number[] = [];
+    for (const row of rows) matchingSeqs(row.entries, hash, after, seqs);
+    return seqs;
+  }
+
+  #blockOf(sql: Statements, seq: number): Block | undefined {
+    const row = sql.sql<BlockRow>(`SELECT ${BLOCK_COLUMNS} FROM prediction_log_block WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1`).get(seq);
+    return row ? new Block(row) : undefined;
+  }
+
+  /**
+   * Blocks that may hold matches after the cursor, in seq order; their time
+   * ranges and kinds are tested before their lines are read.
+   */
+  #blocksFrom(sql: Statements, query: EventQuery, after: number): IterableIterator<BlockRow> {
+    const where: string[] = ['first_seq + count > ?'];
+    const params: unknown[] = [after + 1];
+    // Blocks come in about time order: start at the first one that reaches `since` (the time index finds it).
+    const start = sql.sql<{ first: number | null }>('SELECT min(first_seq) AS first FROM prediction_log_block WHERE max_at >= ?');
+    if (query.since !== undefined) {
+      where.push('first_seq >= ?', 'max_at >= ?');
+      params.push(start.get(query.since.getTime())?.first ?? Number.MAX_SAFE_INTEGER, query.since.getTime());
+    }
+    if (query.until !== undefined) {
+      where.push('min_at <= ?');
+      params.push(query.until.getTime());
+    }
+    if (query.kind !== undefined) {
+      where.push('(kinds & ?) != 0');
+      params.push(kindBit(query.kind));
+    }
+    // The block holding the cursor's successor starts before it: found through the primary key, not a scan.
+    const holding = sql.sql<{ first_seq: number }>('SELECT first_seq FROM prediction_log_block WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1').get(after + 1);
+    where.push('first_seq >= ?');
+    params.push(holding?.first_seq ?? 0);
+    return sql.db.prepare(`SELECT ${BLOCK_COLUMNS} FROM prediction_log_block WHERE ${where.join(' AND ')} ORDER BY first_seq`).iterate(...params) as IterableIterator<BlockRow>;
+  }
+
   #open(): Statements {
     if (!this.#statements) {
       const db = openDatabase(this.#path);
-      // Request ids are random: their index takes inserts all over the B-tree, which
-      // costs a page read per record once the index outgrows SQLite's 2 MB default cache.
+      // The blocks being read and the lookup buckets' last pages stay in memory.
       db.pragma('cache_size = -65536');
-      db.exec(SCHEMA);
+      ensureEventLogSchema(db);
       this.#db = db;
       this.#statements = new Statements(db);
     }
