@@ -17,8 +17,15 @@ import type { Step } from './steps.js';
 
 export const PREDLOG_STEP_IDS = { group: 'predlog-cost', off: 'predlog-cost/off', on: 'predlog-cost/on' } as const;
 
-/** Each repeat is cut into this many slices per server, taken in turns. */
-const SLICES_PER_REPEAT = 3;
+/**
+ * The measured time is cut into slices this long, taken in turns: many short
+ * rounds rather than a few long ones, because load from other work on the
+ * machine changes over seconds and touches a round's two slices alike, and the
+ * target is the median of the rounds' ratios (9 rounds of 1.7 s swung by ±10 %
+ * from run to run on the shared 2-core machine; 30 rounds of 0.5 s, the same
+ * time, by a third of that).
+ */
+const SLICE_S = 0.5;
 
 function writeConfig(dir: string, store: 'sqlite' | 'none'): string {
   const file = join(dir, `predlog-${store}.yaml`);
@@ -55,6 +62,33 @@ async function checkLogging(off: RunningServer, on: RunningServer): Promise<void
   if (dropped > 0) throw new Error(`the "log on" server dropped ${dropped} records (mlpatterns_prediction_log_dropped_total): logging was not all paid for`);
 }
 
+/**
+ * Waits until the server has written out every prediction it buffered, and
+ * says how long that took (s). The logger defers work (the writer's inserts,
+ * the last partial batch until its timer); left alone, that work would run
+ * during the other server's slice and be charged to it, which flatters the
+ * logging server more the shorter the slices. A feedback for a prediction the
+ * log does not hold makes the logger flush first (record-feedback.ts) and is
+ * then answered 404; the server without a log answers 503 at once.
+ */
+async function settle(server: RunningServer): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(new URL('/v1/feedback', server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ request_id: 'mlp-bench-settle', label: 'settle' }),
+    signal: AbortSignal.timeout(60_000),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 404 && res.status !== 503) throw new Error(`settling ${server.spec.label}: POST /v1/feedback answered ${res.status}, not 404 (flushed, no such prediction) or 503 (no log)`);
+  return (performance.now() - started) / 1000;
+}
+
+/** A slice's throughput with the settling counted as part of its time: the logging it left undone was its own. */
+function chargeSettling(result: ClosedLoopResult, settleS: number): ClosedLoopResult {
+  return { ...result, reqPerS: (result.reqPerS * result.durationS) / (result.durationS + settleS), durationS: result.durationS + settleS };
+}
+
 /** The median-throughput slice stands for the server; errors are summed over every slice, so none hides. */
 function memberResult(slices: readonly ClosedLoopResult[]): ClosedLoopResult {
   const median = [...slices].sort((a, b) => a.reqPerS - b.reqPerS)[(slices.length - 1) >> 1];
@@ -79,17 +113,18 @@ export function predictionLogSteps(): Step[] {
             servers.push(await startServer({ label: `iris, prediction log ${store}`, model: '', name: '', config: writeConfig(dir, store), flags: [] }, join(dir, `state-${store}`)));
           }
           const s = ctx.settings;
-          const rounds = SLICES_PER_REPEAT * s.repeats;
+          const rounds = Math.max(3, Math.round((s.durationS * s.repeats) / SLICE_S));
+          const sliceS = (s.durationS * s.repeats) / rounds;
           const slices: ClosedLoopResult[][] = servers.map(() => []);
           for (let round = 0; round < rounds; round++) {
             for (let k = 0; k < servers.length; k++) {
               const i = (round + k) % servers.length;
               const server = servers[i];
               if (server === undefined) throw new Error(`no server ${i}`);
-              const job: LoadJob = { kind: 'closed', url: server.url, request, connections: TINY_CONCURRENCY, durationS: s.durationS / SLICES_PER_REPEAT, warmupS: round === 0 ? s.warmupS : 0 };
+              const job: LoadJob = { kind: 'closed', url: server.url, request, connections: TINY_CONCURRENCY, durationS: sliceS, warmupS: round === 0 ? s.warmupS : 0 };
               const result = await ctx.load.call(job);
               if (result.kind !== 'closed') throw new Error('load worker answered a closed-loop job with an open-loop result');
-              slices[i]?.push(result);
+              slices[i]?.push(chargeSettling(result, await settle(server)));
             }
           }
           const [offServer, onServer] = servers;

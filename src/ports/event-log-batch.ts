@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fillTemplate } from './batch-template.js';
 import type { EventKind, PredictionRecord } from './event-log.js';
 
 /**
@@ -22,13 +23,15 @@ import type { EventKind, PredictionRecord } from './event-log.js';
  *    9 inputs      a value (below), or empty
  *   10 outputs     a value, or empty
  *   11 labels      a value, or empty
- *   12 latency_ms  a JSON number
+ *   12 latency_ms  a JSON number, or "u" and whole microseconds
  *   13 status      JSON string
  *
  * A value is "J" and its JSON text or, for arrays of numbers (what most models
  * take and give), where its numbers start in `numbers` and its shape:
  * "V<at>:<n>" for a flat array of n numbers, "M<at>:<n1>,<n2>,…" for rows of
- * n1, n2, … numbers ("M<at>:" alone: no rows). Writing a number as text is
+ * n1, n2, … numbers ("M<at>:" alone: no rows), "T<at>:<template>" for any
+ * other object or array: its JSON with each number written as "#", the
+ * numbers taken in order from `at` (batch-template.ts). Writing a number as text is
  * most of what JSON costs for a model's inputs and outputs; this way no one
  * does it until a record is read (the SQLite sink stores the numbers as they
  * are), and never on the serving thread.
@@ -110,7 +113,15 @@ export function expandLine(f: BatchFields, numbers: Float64Array): LineFields {
   if (inputs !== '') payload += `"inputs":${valueJson(inputs, numbers)},`;
   if (outputs !== '') payload += `"outputs":${valueJson(outputs, numbers)},`;
   if (labels !== '') payload += `"labels":${valueJson(labels, numbers)},`;
-  return [at, kind, requestId, keys, service, node, model, version, `{${payload}"latency_ms":${latency},"status":${status}}`];
+  return [at, kind, requestId, keys, service, node, model, version, `{${payload}"latency_ms":${latencyJson(latency)},"status":${status}}`];
+}
+
+/**
+ * The latency field as JSON (ms): "u<µs>" written as JSON.stringify writes
+ * µs / 1000 (the latency rounded to µs), anything else as it is.
+ */
+export function latencyJson(field: string): string {
+  return field.charCodeAt(0) === U ? jsonNumber(Number(field.slice(1)) / 1000) : field;
 }
 
 function valueJson(spec: string, numbers: Float64Array): string {
@@ -118,6 +129,11 @@ function valueJson(spec: string, numbers: Float64Array): string {
   if (kind === J) return spec.slice(1);
   const colon = spec.indexOf(':');
   let next = Number(spec.slice(1, colon));
+  if (colon > 0 && kind === T) {
+    const { json, taken } = fillTemplate(spec.slice(colon + 1), (i) => jsonNumber(numbers[next + i] ?? NaN));
+    if (taken > 0 && !(next >= 0 && next + taken <= numbers.length)) throw new Error(`prediction log line: value "${spec.slice(0, 40)}" lies outside its numbers`);
+    return json;
+  }
   const take = (n: number): string => {
     if (!(next >= 0 && n >= 0 && next + n <= numbers.length)) throw new Error(`prediction log line: value "${spec.slice(0, 40)}" lies outside its numbers`);
     const parts: string[] = [];
@@ -133,6 +149,8 @@ function valueJson(spec: string, numbers: Float64Array): string {
 const J = 0x4a; // "J"
 const V = 0x56; // "V"
 const M = 0x4d; // "M"
+const T = 0x54; // "T"
+const U = 0x75; // "u"
 
 /** An expanded line split into its fields. */
 export type LineFields = readonly [string, string, string, string, string, string, string, string, string];

@@ -1,4 +1,5 @@
 import { jsonNumber, quoteJson } from '../ports/event-log-batch.js';
+import { jsonTemplate, type NumberSink } from './json-template.js';
 import { toJsonValue } from './json-value.js';
 import { redactInstances } from './redact.js';
 
@@ -28,10 +29,14 @@ export interface CallOutcome {
   readonly redact: readonly (readonly string[])[];
 }
 
-/** Where an encoder puts the numbers of the arrays it ships as numbers (a chunk of the logger's buffer). */
-export interface NumberWriter {
+/** Where an encoder puts the numbers it ships as numbers (a chunk of the logger's buffer). */
+export interface NumberWriter extends NumberSink {
   /** Appends the values; returns the index of the first. */
   putAll(values: ArrayLike<number>): number;
+  /** Numbers written so far. */
+  readonly size: number;
+  /** Takes back the numbers written after the first `size`. */
+  truncate(size: number): void;
 }
 
 /**
@@ -41,6 +46,8 @@ export interface NumberWriter {
  * numbers (rows of features, of probabilities) go out as their shape plus the
  * numbers themselves, copied into a Float64Array: formatting numbers as text
  * is what JSON spends most on for them, and the sink does it off this thread.
+ * Other objects and arrays (predictions: `{"label": …, "probabilities": […]}`)
+ * go out as JSON with a # for each number, the numbers copied the same way.
  * Anything else is JSON text; the short strings are quoted without a
  * JSON.stringify call (quoteJson), whose fixed cost outweighs their content.
  */
@@ -58,7 +65,7 @@ export class PredictionEncoder {
       `${call.at}\tprediction\t${quoteJson(noted.requestId)}\t${noted.keys ? JSON.stringify(noted.keys) : ''}` +
       `\t${noted.service !== undefined ? this.#name(noted.service) : ''}\t${noted.node !== undefined ? this.#name(noted.node) : ''}` +
       `\t${this.#name(call.model)}\t${this.#name(call.version)}\t${noted.variant !== undefined ? this.#name(noted.variant) : ''}` +
-      `\t${inputs}\t${outputs}\t${labels}\t${roundedMs(call.latencyMs)}\t${this.#name(call.status)}`
+      `\t${inputs}\t${outputs}\t${labels}\t${latencyField(call.latencyMs)}\t${this.#name(call.status)}`
     );
   }
 
@@ -77,26 +84,20 @@ export class PredictionEncoder {
 const MAX_NAMES = 1024;
 
 /**
- * `latency_ms`: the time rounded to µs, written as JSON.stringify writes the
- * rounded number, from integers: turning a float into text costs more than the
- * rest of this line's fields together.
+ * `latency_ms` as a batch line holds it: "u" and the whole microseconds
+ * (String of an integer is cheap; of a fraction, it costs more than the rest
+ * of the line's fields together). The reader writes it in ms (latencyJson).
  */
-export function roundedMs(ms: number): string {
+export function latencyField(ms: number): string {
   const us = Math.round(ms * 1000);
-  // Below 1e12 µs the nearest double to a 3-decimal number is written back as that decimal.
-  if (!(us >= 0 && us < 1e12)) return jsonNumber(us / 1000);
-  const whole = Math.floor(us / 1000);
-  let frac = us - whole * 1000;
-  if (frac === 0) return String(whole);
-  let digits = 3;
-  while (frac % 10 === 0) {
-    frac /= 10;
-    digits--;
-  }
-  return `${whole}.${String(frac).padStart(digits, '0')}`;
+  return us >= 0 && us <= Number.MAX_SAFE_INTEGER ? `u${us}` : jsonNumber(us / 1000);
 }
 
-/** A batch-line value: "V"/"M", where its numbers start and its shape (numbers to `numbers`), "J" and JSON text, or "" when JSON leaves it out. */
+/**
+ * A batch-line value: "V"/"M", where its numbers start and its shape, "T",
+ * where its numbers start and its JSON with a # for each number (numbers to
+ * `numbers`), "J" and JSON text, or "" when JSON leaves it out.
+ */
 function value(v: unknown, numbers: NumberWriter): string {
   if (Array.isArray(v)) {
     if (allNumbers(v)) return `V${numbers.putAll(v as number[])}:${v.length}`;
@@ -114,6 +115,12 @@ function value(v: unknown, numbers: NumberWriter): string {
     if (allStrings(v)) return `J[${v.map(quoteJson).join(',')}]`;
   } else if (isNumberRow(v)) {
     return `V${numbers.putAll(v)}:${v.length}`;
+  }
+  if (typeof v === 'object' && v !== null) {
+    const at = numbers.size;
+    const template = jsonTemplate(v, numbers);
+    if (template !== undefined) return `T${at}:${template}`;
+    numbers.truncate(at);
   }
   const json = JSON.stringify(toJsonValue(v)) as string | undefined;
   return json === undefined ? '' : `J${json}`;

@@ -58,6 +58,21 @@ export class LineBuffer {
   }
 }
 
+/** Buffer's own UTF-8 writer (what Buffer#write calls after checking its arguments). */
+interface NativeWrite {
+  utf8Write?(text: string, offset: number): number;
+}
+
+/**
+ * Writes `text` at `offset`; returns the bytes written. Uses the native writer
+ * when Node has it (it always has, but it is undocumented): Buffer#write's
+ * argument checks cost as much as writing a short line.
+ */
+const writeUtf8: (bytes: Buffer, text: string, offset: number) => number =
+  typeof (Buffer.prototype as NativeWrite).utf8Write === 'function'
+    ? (bytes, text, offset) => (bytes as unknown as Required<NativeWrite>).utf8Write(text, offset)
+    : (bytes, text, offset) => bytes.write(text, offset, 'utf8');
+
 class Chunk implements NumberWriter {
   count = 0;
   #bytes: Buffer;
@@ -78,19 +93,37 @@ class Chunk implements NumberWriter {
     return this.#numbersLength;
   }
 
+  get size(): number {
+    return this.#numbersLength;
+  }
+
+  truncate(size: number): void {
+    if (size >= 0 && size < this.#numbersLength) this.#numbersLength = size;
+  }
+
+  put(value: number): number {
+    const at = this.#numbersLength;
+    if (at >= this.#numbers.length) this.#grow(at + 1);
+    this.#numbers[at] = value;
+    this.#numbersLength = at + 1;
+    return at;
+  }
+
   putAll(values: ArrayLike<number>): number {
     const start = this.#numbersLength;
     const end = start + values.length;
-    if (end > this.#numbers.length) {
-      const grown = new Float64Array(Math.max(this.#numbers.length * 2, end));
-      grown.set(this.#numbers.subarray(0, this.#numbersLength));
-      this.#numbers = grown;
-    }
+    if (end > this.#numbers.length) this.#grow(end);
     // A loop beats TypedArray.prototype.set for the few numbers of a typical row.
     if (values.length < 32) for (let i = 0, at = this.#numbersLength; i < values.length; i++) this.#numbers[at + i] = values[i] ?? NaN;
     else this.#numbers.set(values, this.#numbersLength);
     this.#numbersLength = end;
     return start;
+  }
+
+  #grow(atLeast: number): void {
+    const grown = new Float64Array(Math.max(this.#numbers.length * 2, atLeast));
+    grown.set(this.#numbers.subarray(0, this.#numbersLength));
+    this.#numbers = grown;
   }
 
   add(encode: (numbers: NumberWriter) => string): void {
@@ -110,7 +143,7 @@ class Chunk implements NumberWriter {
       this.#bytes = grown;
     }
     if (this.count > 0) this.#bytes[this.#length++] = 0x0a;
-    this.#length += this.#bytes.write(line, this.#length, 'utf8');
+    this.#length += writeUtf8(this.#bytes, line, this.#length);
     this.count++;
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteEventLog } from '../../src/adapters/sqlite/event-log.js';
+import { LOOKUP_ROWS, SqliteEventLog } from '../../src/adapters/sqlite/event-log.js';
 import { LOOKUP_BUCKETS, lookupHash, LOOKUP_TAG } from '../../src/adapters/sqlite/event-log-lookup.js';
 import { EVENT_LOG_SCHEMA_VERSION } from '../../src/adapters/sqlite/event-log-schema.js';
 import type { EventQuery } from '../../src/ports/event-log.js';
@@ -54,11 +54,13 @@ describe('sqlite event log specifics', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const names = (type: string) => (db.prepare('SELECT name FROM sqlite_master WHERE type = ?').all(type) as { name: string }[]).map((i) => i.name);
       expect(names('index')).toContain('prediction_log_block_max_at');
-      expect(names('table')).toEqual(expect.arrayContaining(['prediction_log_block', 'prediction_log_lookup']));
+      expect(names('table')).toEqual(expect.arrayContaining(['prediction_log_block', 'prediction_log_index']));
       expect(db.pragma('user_version', { simple: true })).toBe(EVENT_LOG_SCHEMA_VERSION);
-      // A lookup reads its bucket through the primary key, not the whole table.
-      const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT entries FROM prediction_log_lookup WHERE bucket = ? AND last_seq > ? ORDER BY first_seq').all(1, 0) as { detail: string }[]).map((p) => p.detail).join(' | ');
-      expect(plan).toMatch(/SEARCH prediction_log_lookup USING PRIMARY KEY \(bucket=\?\)/);
+      // A lookup walks the small time index for the blocks' first seqs and probes each block's bucket row
+      // through the primary key: it reads neither the blocks' lines nor the other buckets' rows.
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${LOOKUP_ROWS}`).all(1, 0) as { detail: string }[]).map((p) => p.detail).join(' | ');
+      expect(plan).toMatch(/SCAN b USING COVERING INDEX prediction_log_block_max_at/);
+      expect(plan).toMatch(/SEARCH l USING PRIMARY KEY \(first_seq=\? AND bucket=\?\)/);
     } finally {
       db.close();
     }
@@ -137,6 +139,45 @@ describe('sqlite event log specifics', () => {
       const objects = (db.prepare('SELECT name FROM sqlite_master').all() as { name: string }[]).map((o) => o.name);
       expect(objects).not.toContain('prediction_log_keys');
       expect(objects).not.toContain('prediction_log');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a file of the second layout (lookup rows keyed by bucket) is migrated on open, its records still found by id and key', async () => {
+    const file = freshPath();
+    const calls = Array.from({ length: 6 }, (_, i) => ({
+      noted: { requestId: `l2-${i}`, keys: [`k-${i % 2}`], inputs: [[i]], outputs: [i] },
+      call: { model: 'iris', version: '1', latencyMs: 1, status: 'ok', at: BASE + i, keepInputs: true, redact: [] },
+    }));
+    const writer = new SqliteEventLog({ path: file });
+    await writer.appendBatch(encodeBatch(calls.slice(0, 3)));
+    await writer.appendBatch(encodeBatch(calls.slice(3)));
+    await writer.close();
+    // Back to layout 2 as it was: the same rows in prediction_log_lookup, keyed (bucket, first_seq).
+    const old = new Database(file);
+    old.exec(`CREATE TABLE prediction_log_lookup (bucket INTEGER NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+        entries BLOB NOT NULL, PRIMARY KEY (bucket, first_seq)) WITHOUT ROWID;
+      INSERT INTO prediction_log_lookup SELECT bucket, first_seq, last_seq, entries FROM prediction_log_index;
+      DROP TABLE prediction_log_index;
+      PRAGMA user_version = 2;`);
+    old.close();
+
+    const log = new SqliteEventLog({ path: file, writeOffThread: true });
+    try {
+      await log.appendBatch(encodeBatch([{ ...calls[0]!, noted: { ...calls[0]!.noted, requestId: 'l3' } }]));
+      const ids = async (q: EventQuery) => (await log.query(q)).records.map((r) => r.request_id);
+      expect(await ids({ requestId: 'l2-4' })).toEqual(['l2-4']);
+      expect(await ids({ key: 'k-0' })).toEqual(['l2-0', 'l2-2', 'l2-4', 'l3']);
+      expect(await ids({ key: 'k-0', after: '3' })).toEqual(['l2-4', 'l3']);
+    } finally {
+      await log.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(EVENT_LOG_SCHEMA_VERSION);
+      expect((db.prepare('SELECT name FROM sqlite_master').all() as { name: string }[]).map((o) => o.name)).not.toContain('prediction_log_lookup');
+      expect(db.prepare('SELECT count(*) AS n FROM prediction_log_index').get()).toEqual({ n: expect.any(Number) as number });
     } finally {
       db.close();
     }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { batchRecords, type PredictionBatch } from '../../src/ports/event-log-batch.js';
 import type { EventLog, EventPage, PredictionRecord } from '../../src/ports/event-log.js';
-import { PredictionEncoder, roundedMs } from '../../src/predlog/encode-record.js';
+import { fillTemplate } from '../../src/ports/batch-template.js';
+import { latencyJson } from '../../src/ports/event-log-batch.js';
+import { PredictionEncoder, latencyField } from '../../src/predlog/encode-record.js';
 import { toJsonValue } from '../../src/predlog/json-value.js';
 import { LineBuffer } from '../../src/predlog/line-buffer.js';
 import { PredictionLogger, type DropReason, type PredictionFacts } from '../../src/predlog/prediction-logger.js';
@@ -188,6 +190,11 @@ describe('PredictionEncoder', () => {
       new Float32Array([0.1, 2.5]), [new Float32Array([1.5]), new Int32Array([7, -8])], new BigInt64Array([3n]), [1n, 2],
       // eslint-disable-next-line no-sparse-arrays -- a hole, which JSON writes as null
       [1, , 3], ['setosa', 'tab\t"q"'], [['a'], [1]], { y: [1, 2] }, [{ x: 1 }], 'text', 42, null, true,
+      // Predictions: objects holding numbers, strings with # and escapes in keys and values, tensors inside.
+      [{ label: 'setosa', probabilities: [0.9700000286102295, 0.019999999552965164, 0.009999999776482582] }],
+      { '#': '#', 'q"#\\': ['"#"', 1.5, { n: [NaN, -0, 1e21] }], empty: {}, none: [], u: undefined, f: () => 1, b: false },
+      [{ data: new Float32Array([0.25, 1.5]), big: 3n }], [{ data: new Int8Array([-1, 2]), shape: [2] }], { at: new Date(0) },
+      Object.assign(Object.create(null) as object, { x: 1 }), [undefined, 2, Symbol('s')],
     ];
     const encoder = new PredictionEncoder();
     const buffer = new LineBuffer(values.length);
@@ -198,6 +205,14 @@ describe('PredictionEncoder', () => {
     const records = batchRecords(buffer.take() ?? { count: 0, text: '' });
     const asJson = (v: unknown): unknown => JSON.parse(JSON.stringify(toJsonValue(v)) ?? 'null');
     expect(records.map((r) => [r.inputs, r.outputs, r.labels])).toEqual(values.map((v) => [asJson(v), asJson(v), Array.isArray(v) ? asJson(v) : undefined]));
+  });
+});
+
+describe('fillTemplate', () => {
+  it('puts the numbers in the #s outside strings only, in order', () => {
+    const template = JSON.stringify({ 'k#"\\': '#\\"#', v: 0 }).replace('0', '#');
+    expect(fillTemplate(`[#,${template},#]`, (i) => String(i + 10))).toEqual({ json: `[10,${JSON.stringify({ 'k#"\\': '#\\"#', v: 11 })},12]`, taken: 3 });
+    expect(() => fillTemplate('["#', () => '0')).toThrow(/unterminated string/);
   });
 });
 
@@ -227,12 +242,12 @@ describe('redactInstances', () => {
   });
 });
 
-describe('roundedMs', () => {
-  it('writes latencies exactly as JSON.stringify writes the rounded number', () => {
+describe('latencyField', () => {
+  it('reads back (latencyJson) exactly as JSON.stringify writes the latency rounded to µs', () => {
     const random = mulberry(42);
     const samples = [0, 0.0004, 0.0005, 0.001, 0.1, 0.41234, 1, 1.2345, 10.5, 999.9995, 12_345.678901, 1e9 + 0.25, 1e13, -1, NaN, Infinity];
     for (let i = 0; i < 20_000; i++) samples.push(random() * 10 ** Math.floor(random() * 8 - 3));
-    for (const ms of samples) expect([ms, roundedMs(ms)]).toEqual([ms, JSON.stringify(Math.round(ms * 1000) / 1000)]);
+    for (const ms of samples) expect([ms, latencyJson(latencyField(ms))]).toEqual([ms, JSON.stringify(Math.round(ms * 1000) / 1000)]);
   });
 });
 

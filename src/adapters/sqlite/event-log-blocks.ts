@@ -43,7 +43,7 @@ const KIND_BITS: Record<EventKind, number> = { prediction: 1, feedback: 2 };
  */
 export function writeLoggerBlock(sql: Statements, text: string, count: number, numbers: Float64Array | undefined): void {
   writeBlock(sql, (firstSeq) => {
-    const at: number[] = [];
+    const times = new Times();
     const lookup = new LookupEntries();
     let kinds = 0;
     let start = 0;
@@ -52,14 +52,16 @@ export function writeLoggerBlock(sql: Statements, text: string, count: number, n
       const end = text.indexOf('\n', start);
       const lineEnd = end < 0 ? text.length : end;
       if ((end < 0) !== (i === count - 1)) throw new Error(`prediction log batch does not hold ${count} lines`);
-      // Tabs after at, kind, request_id, keys, service, node, model, version.
-      const tabs: number[] = [];
-      for (let t = start - 1, k = 0; k < BATCH_LINE_FIELDS - 1; k++) tabs.push((t = text.indexOf('\t', t + 1)));
-      const [afterAt = -1, afterKind = -1, afterId = -1, afterKeys = -1] = tabs;
-      const last = tabs[BATCH_LINE_FIELDS - 2] ?? -1;
+      // The tabs after at, kind, request_id and keys, then the last one (a line has 13).
+      const afterAt = text.indexOf('\t', start);
+      const afterKind = text.indexOf('\t', afterAt + 1);
+      const afterId = text.indexOf('\t', afterKind + 1);
+      const afterKeys = text.indexOf('\t', afterId + 1);
+      let last = afterKeys;
+      for (let k = 4; k < BATCH_LINE_FIELDS - 1 && last >= 0; k++) last = text.indexOf('\t', last + 1);
       if (afterAt < 0 || last < 0 || last > lineEnd) throw malformed(text.slice(start, lineEnd));
-      at.push(Number(text.slice(start, afterAt)));
-      const kind = text.slice(afterAt + 1, afterKind);
+      times.add(digits(text, start, afterAt));
+      const kind = afterKind - afterAt - 1 === 10 && text.startsWith('prediction', afterAt + 1) ? 'prediction' : text.slice(afterAt + 1, afterKind);
       if (kind !== 'prediction' && kind !== 'feedback') throw malformed(text.slice(start, lineEnd));
       kinds |= KIND_BITS[kind];
       if (text.charCodeAt(afterKind + 1) !== QUOTE || text.charCodeAt(afterId - 1) !== QUOTE) throw malformed(text.slice(start, lineEnd));
@@ -69,8 +71,32 @@ export function writeLoggerBlock(sql: Statements, text: string, count: number, n
       start = lineEnd + 1;
     }
     const stored = numbers && numbers.length > 0 ? floatBytes(numbers) : null;
-    return { count, at, kinds, format: BLOCK_FORMAT.logger, idBase: randomUUID(), text, numbers: stored, lookup };
+    return { count, times, kinds, format: BLOCK_FORMAT.logger, idBase: randomUUID(), text, numbers: stored, lookup };
   });
+}
+
+/** The earliest and latest time of a block's records. */
+class Times {
+  min = Infinity;
+  max = -Infinity;
+
+  add(at: number): void {
+    if (!Number.isFinite(at)) throw new Error('prediction log line without a valid time');
+    if (at < this.min) this.min = at;
+    if (at > this.max) this.max = at;
+  }
+}
+
+/** The integer written in text[from, to) (a line's time), NaN if it is not one. */
+function digits(text: string, from: number, to: number): number {
+  if (to <= from || to - from > 16) return NaN;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 const QUOTE = 0x22;
@@ -101,17 +127,17 @@ export function writeRecordBlock(sql: Statements, records: readonly PredictionRe
     const lookup = new LookupEntries();
     let kinds = 0;
     const lines: string[] = [];
-    const at: number[] = [];
+    const times = new Times();
     records.forEach((r, i) => {
       const time = Date.parse(r.timestamp);
       if (!Number.isFinite(time)) throw new Error(`prediction log record ${r.id} has no valid timestamp: ${String(r.timestamp)}`);
-      at.push(time);
+      times.add(time);
       kinds |= KIND_BITS[r.kind];
       lookup.add(LOOKUP_TAG.requestId, r.request_id, firstSeq + i);
       for (const key of new Set((r.keys ?? []).map(String))) lookup.add(LOOKUP_TAG.key, key, firstSeq + i);
       lines.push(recordLine(r, time, JSON.stringify(r)));
     });
-    return { count: records.length, at, kinds, format: BLOCK_FORMAT.record, idBase: '', text: lines.join('\n'), numbers: null, lookup };
+    return { count: records.length, times, kinds, format: BLOCK_FORMAT.record, idBase: '', text: lines.join('\n'), numbers: null, lookup };
   });
 }
 
@@ -132,7 +158,7 @@ export function recordLine(r: PredictionRecord, at: number, json: string): strin
 
 interface BlockContent {
   readonly count: number;
-  readonly at: readonly number[];
+  readonly times: Times;
   readonly kinds: number;
   readonly format: number;
   /** LOGGER blocks: the UUID the records' ids are made from (nthId). */
@@ -154,17 +180,10 @@ function writeBlock(sql: Statements, build: (firstSeq: number) => BlockContent):
       const firstSeq = last?.next ?? 1;
       const block = build(firstSeq);
       if (block.count === 0) return;
-      let minAt = Infinity;
-      let maxAt = -Infinity;
-      for (const t of block.at) {
-        if (!Number.isFinite(t)) throw new Error('prediction log line without a valid time');
-        if (t < minAt) minAt = t;
-        if (t > maxAt) maxAt = t;
-      }
       sql
         .sql('INSERT INTO prediction_log_block (first_seq, count, min_at, max_at, kinds, format, id_base, numbers, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(firstSeq, block.count, minAt, maxAt, block.kinds, block.format, block.idBase, block.numbers, block.text);
-      const insertLookup = sql.sql('INSERT INTO prediction_log_lookup (bucket, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)');
+        .run(firstSeq, block.count, block.times.min, block.times.max, block.kinds, block.format, block.idBase, block.numbers, block.text);
+      const insertLookup = sql.sql('INSERT INTO prediction_log_index (bucket, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)');
       const lastSeq = firstSeq + block.count - 1;
       for (const [bucket, entries] of block.lookup.rows()) insertLookup.run(bucket, firstSeq, lastSeq, entries);
     })

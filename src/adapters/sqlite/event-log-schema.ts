@@ -4,7 +4,7 @@ import { LOOKUP_TAG, LookupEntries } from './event-log-lookup.js';
 import type { SqliteDatabase } from './session.js';
 
 /** `PRAGMA user_version` of a prediction log file in the current layout (blocks). */
-export const EVENT_LOG_SCHEMA_VERSION = 2;
+export const EVENT_LOG_SCHEMA_VERSION = 3;
 
 const TABLES = `CREATE TABLE IF NOT EXISTS prediction_log_block (
   -- The seq of the block's first record; its records are first_seq, first_seq + 1, …
@@ -23,23 +23,25 @@ const TABLES = `CREATE TABLE IF NOT EXISTS prediction_log_block (
   lines TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS prediction_log_block_max_at ON prediction_log_block (max_at);
--- Request ids and keys by hashed bucket, one row per bucket and block (event-log-lookup.ts).
-CREATE TABLE IF NOT EXISTS prediction_log_lookup (
-  bucket INTEGER NOT NULL,
+-- Request ids and keys by hashed bucket, one row per block and bucket (event-log-lookup.ts).
+-- Keyed block first: a block's rows go in at the end of the table, together.
+CREATE TABLE IF NOT EXISTS prediction_log_index (
   first_seq INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,
   last_seq INTEGER NOT NULL,
   entries BLOB NOT NULL,
-  PRIMARY KEY (bucket, first_seq)
+  PRIMARY KEY (first_seq, bucket)
 ) WITHOUT ROWID;`;
 
 /** Records per block when an old file's rows are regrouped. */
 const MIGRATION_BLOCK = 2000;
 
 /**
- * Creates the tables, or brings a file of the first layout (a row per record
- * in prediction_log, a prediction_log_keys table) to this one: its records
- * regrouped into blocks under the same seqs (cursors handed out stay valid),
- * then the old tables dropped. Runs under the write lock, so the writer thread
+ * Creates the tables, or brings a file of an earlier layout to this one.
+ * Layout 1 (a row per record in prediction_log, a prediction_log_keys table):
+ * its records regrouped into blocks under the same seqs (cursors handed out
+ * stay valid), then the old tables dropped. Layout 2 (lookup rows keyed bucket
+ * first, in prediction_log_lookup): the rows copied in block order. Runs under the write lock, so the writer thread
  * and a reader opening the file together do it once; on a large old file it
  * takes a while, once.
  */
@@ -51,6 +53,7 @@ export function ensureEventLogSchema(db: SqliteDatabase): void {
     if (version > EVENT_LOG_SCHEMA_VERSION) throw new Error(`prediction log file has layout ${version}, newer than this mlpatterns reads (${EVENT_LOG_SCHEMA_VERSION})`);
     db.exec(TABLES);
     if (tableExists(db, 'prediction_log')) migrateRows(db);
+    if (tableExists(db, 'prediction_log_lookup')) migrateLookup(db);
     db.pragma(`user_version = ${EVENT_LOG_SCHEMA_VERSION}`);
   }).immediate();
 }
@@ -58,7 +61,7 @@ export function ensureEventLogSchema(db: SqliteDatabase): void {
 /** Layout 1 → blocks: runs of consecutive seqs, at most MIGRATION_BLOCK records each. */
 function migrateRows(db: SqliteDatabase): void {
   const insertBlock = db.prepare('INSERT INTO prediction_log_block (first_seq, count, min_at, max_at, kinds, format, id_base, numbers, lines) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)');
-  const insertLookup = db.prepare('INSERT INTO prediction_log_lookup (bucket, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)');
+  const insertLookup = db.prepare('INSERT INTO prediction_log_index (bucket, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)');
   let run: { seq: number; at: number; line: string; record: PredictionRecord }[] = [];
   const flush = (): void => {
     const first = run[0];
@@ -92,6 +95,13 @@ function migrateRows(db: SqliteDatabase): void {
   }
   flush();
   db.exec('DROP TABLE IF EXISTS prediction_log_keys; DROP TABLE prediction_log;');
+}
+
+/** Layout 2 → 3: the same lookup rows, keyed block first. */
+function migrateLookup(db: SqliteDatabase): void {
+  db.exec(`INSERT INTO prediction_log_index (first_seq, bucket, last_seq, entries)
+      SELECT first_seq, bucket, last_seq, entries FROM prediction_log_lookup ORDER BY first_seq, bucket;
+    DROP TABLE prediction_log_lookup;`);
 }
 
 function currentVersion(db: SqliteDatabase): number {
