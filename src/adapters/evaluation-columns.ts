@@ -76,6 +76,21 @@ export function sameMetrics(a: MetricValues, b: MetricValues): boolean {
   return METRIC_COLUMNS.every((column) => a[column] === b[column]);
 }
 
+/** What saving a window's new numbers does to its stored row (the SaveResult counter it adds to). */
+export type WindowChange = 'created' | 'kept' | 'unchanged' | 'revised';
+
+/**
+ * The one rule both stores apply: no row yet → created; the stored numbers
+ * cover more predictions (a recomputation over a trimmed log) → kept;
+ * identical → unchanged (only computed_at moves); otherwise → revised.
+ */
+export function windowChange(row: Readonly<Record<string, unknown>> | undefined, values: MetricValues): WindowChange {
+  if (row === undefined) return 'created';
+  const stored = metricsOfRow(row);
+  if ((stored.predictions ?? 0) > (values.predictions ?? 0)) return 'kept';
+  return sameMetrics(stored, values) ? 'unchanged' : 'revised';
+}
+
 /** Reads the metric columns of a row (PostgreSQL may hand numbers over as strings). */
 export function metricsOfRow(row: Readonly<Record<string, unknown>>): MetricValues {
   const values = {} as MetricValues;

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Evaluation } from '../../evaluation/evaluate.js';
 import type { EvaluationQuery, EvaluationRevision, EvaluationStore, LatestQuery, SaveResult, StoredEvaluation } from '../../ports/evaluation-store.js';
-import { METRIC_COLUMNS, evaluationOf, metricParams, metricValues, metricsOfRow, sameMetrics, windowKey, type MetricValues, type WindowKey } from '../evaluation-columns.js';
+import { METRIC_COLUMNS, evaluationOf, metricParams, metricValues, metricsOfRow, windowChange, windowKey, type MetricValues, type WindowKey } from '../evaluation-columns.js';
 import { openMigratedPool } from './migrations.js';
 import { BY_CODE_POINT, toStoreError, withTransaction } from './session.js';
 
@@ -60,8 +60,8 @@ export class PostgresEvaluationStore implements EvaluationStore {
         for (const { key, values } of windows) {
           const id = [key.model, key.version, key.start, key.ms];
           const { rows } = await tx.query<WindowRow>(`SELECT * FROM evaluations WHERE ${KEY}`, id);
-          const [row] = rows;
-          if (row === undefined) {
+          const change = windowChange(rows[0], values);
+          if (change === 'created') {
             const params = [...id, key.end, ...metricParams(values), at];
             const slots = params.map((_, i) => `$${i + 1}`);
             await tx.query(
@@ -70,16 +70,9 @@ export class PostgresEvaluationStore implements EvaluationStore {
               params,
             );
             await addRevision(tx, key, values, at);
-            result.created += 1;
-            continue;
-          }
-          const stored = metricsOfRow(row);
-          if ((stored.predictions ?? 0) > (values.predictions ?? 0)) {
-            result.kept += 1;
-          } else if (sameMetrics(stored, values)) {
+          } else if (change === 'unchanged') {
             await tx.query(`UPDATE evaluations SET computed_at = $5 WHERE ${KEY}`, [...id, at]);
-            result.unchanged += 1;
-          } else {
+          } else if (change === 'revised') {
             const sets = METRIC_COLUMNS.map((c, i) => `${c} = $${i + 5}`).join(', ');
             const stampSlot = METRIC_COLUMNS.length + 5;
             await tx.query(`UPDATE evaluations SET ${sets}, computed_at = $${stampSlot}, revised_at = $${stampSlot}, revisions = revisions + 1 WHERE ${KEY}`, [
@@ -88,8 +81,8 @@ export class PostgresEvaluationStore implements EvaluationStore {
               at,
             ]);
             await addRevision(tx, key, values, at);
-            result.revised += 1;
           }
+          result[change] += 1;
         }
         return result;
       }),

@@ -1,6 +1,6 @@
 import type { Evaluation } from '../../evaluation/evaluate.js';
 import type { EvaluationQuery, EvaluationRevision, EvaluationStore, LatestQuery, SaveResult, StoredEvaluation } from '../../ports/evaluation-store.js';
-import { METRIC_COLUMNS, evaluationOf, metricParams, metricValues, metricsOfRow, sameMetrics, windowKey, type MetricValues, type WindowKey } from '../evaluation-columns.js';
+import { METRIC_COLUMNS, evaluationOf, metricParams, metricValues, metricsOfRow, windowChange, windowKey, type MetricValues, type WindowKey } from '../evaluation-columns.js';
 import { openMigratedDatabase } from './migrations.js';
 import { Statements, toStoreError, type SqliteDatabase } from './session.js';
 
@@ -54,28 +54,21 @@ export class SqliteEvaluationStore implements EvaluationStore {
       const result = { created: 0, revised: 0, unchanged: 0, kept: 0 };
       for (const { key, values } of windows) {
         const id = [key.model, key.version, key.start.toISOString(), key.ms];
-        const row = this.q.sql<WindowRow>(`SELECT * FROM evaluations WHERE ${KEY}`).get(...id);
-        if (row === undefined) {
+        const change = windowChange(this.q.sql<WindowRow>(`SELECT * FROM evaluations WHERE ${KEY}`).get(...id), values);
+        if (change === 'created') {
           this.q
             .sql(`INSERT INTO evaluations (model, version, window_start, window_ms, window_end, ${COLUMNS}, computed_at, revised_at, revisions) VALUES (?, ?, ?, ?, ?, ${PLACEHOLDERS}, ?, ?, 1)`)
             .run(...id, key.end.toISOString(), ...metricParams(values), stamp, stamp);
           this.addRevision(key, values, stamp);
-          result.created += 1;
-          continue;
-        }
-        const stored = metricsOfRow(row);
-        if ((stored.predictions ?? 0) > (values.predictions ?? 0)) {
-          result.kept += 1;
-        } else if (sameMetrics(stored, values)) {
+        } else if (change === 'unchanged') {
           this.q.sql(`UPDATE evaluations SET computed_at = ? WHERE ${KEY}`).run(stamp, ...id);
-          result.unchanged += 1;
-        } else {
+        } else if (change === 'revised') {
           this.q
             .sql(`UPDATE evaluations SET ${METRIC_COLUMNS.map((c) => `${c} = ?`).join(', ')}, computed_at = ?, revised_at = ?, revisions = revisions + 1 WHERE ${KEY}`)
             .run(...metricParams(values), stamp, stamp, ...id);
           this.addRevision(key, values, stamp);
-          result.revised += 1;
         }
+        result[change] += 1;
       }
       return result;
     };
